@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every system dependency of hirelm from Debian packages (and the npm packages that tests and
+# benchmarks use), then configures and builds the release preset. Idempotent: run it as often as you like.
+#   scripts/setup.sh            install + build
+#   scripts/setup.sh --no-build install only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=1
+[ "${1:-}" = "--no-build" ] && build=0
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+packages=(
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev libfuzzer-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libutf8proc-dev libpcre2-dev libicu-dev libzstd-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
+  nodejs npm python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages for tests and benchmarks (reference tokenizer, OpenAI client, ...), pinned by package-lock.json.
+if [ -f package-lock.json ]; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi
+
+if [ $build = 1 ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release
+fi
