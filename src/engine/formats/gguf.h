@@ -34,6 +34,14 @@ struct GgufValue {
   std::vector<std::string> strings; // string arrays
 };
 
+// "uint8", "float32", "string", "array", ... as the spec names the types; "type#N" for unknown ids.
+std::string gguf_type_name(GgufType type);
+
+// A one-line human summary of a value: scalars printed in full (strings quoted, cut at
+// `max_string` bytes), arrays as "array[TYPE] (N items): first, second, ..." with at most
+// `max_items` items shown.
+std::string gguf_value_summary(const GgufValue& value, size_t max_items = 5, size_t max_string = 80);
+
 struct GgufTensorInfo {
   std::string name;
   DType type = DType::kF32;
@@ -89,6 +97,7 @@ class GgufFile {
 // order, each aligned to `general.alignment` (32 unless set).
 class GgufWriter {
  public:
+  // Setting a key twice keeps its first position and the last value.
   void set_string(const std::string& key, const std::string& value);
   void set_uint32(const std::string& key, uint32_t value);
   void set_int32(const std::string& key, int32_t value);
@@ -112,6 +121,8 @@ class GgufWriter {
     std::string key;
     GgufValue value;
   };
+  // Replaces the value of an existing key in place (keeping its position) or appends a new key.
+  void set(const std::string& key, GgufValue value);
   struct Tensor {
     std::string name;
     DType type;
