@@ -1,0 +1,209 @@
+#include "engine/model/qwen2_model.h"
+
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "engine/kernels/matmul.h"
+#include "engine/kernels/ops.h"
+#include "engine/kv/paged_attention.h"
+#include "util/check.h"
+#include "util/error.h"
+
+namespace hirelm::model {
+
+Batch make_sequence_batch(const std::vector<int32_t>& tokens, int32_t seq_id, int32_t start, bool all_logits) {
+  Batch batch;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    batch.add(tokens[i], start + static_cast<int32_t>(i), seq_id, all_logits || i + 1 == tokens.size());
+  }
+  return batch;
+}
+
+// Activations of one forward pass, sized by the batch (never by the context) and reused across calls.
+struct Qwen2Model::Scratch {
+  std::vector<float> x;       // [n, n_embd] residual stream
+  std::vector<float> xn;      // [n, n_embd] normalised input of a block
+  std::vector<float> q;       // [n, q_dim]
+  std::vector<float> k;       // [n, kv_dim]
+  std::vector<float> v;       // [n, kv_dim]
+  std::vector<float> attn;    // [n, q_dim] attention output, heads concatenated
+  std::vector<float> proj;    // [n, n_embd] output of attn_output / ffn_down
+  std::vector<float> gate;    // [n, n_ff]
+  std::vector<float> up;      // [n, n_ff]
+  std::vector<float> out_x;   // [n_wanted, n_embd] final-normalised rows that want logits
+};
+
+Qwen2Model::Qwen2Model() : scratch_(std::make_unique<Scratch>()) {}
+Qwen2Model::Qwen2Model(Qwen2Model&&) noexcept = default;
+Qwen2Model& Qwen2Model::operator=(Qwen2Model&&) noexcept = default;
+Qwen2Model::~Qwen2Model() = default;
+
+Qwen2Model Qwen2Model::from_parts(const Qwen2Config& config, const Qwen2Weights& weights,
+                                  std::shared_ptr<const void> storage, std::string name) {
+  config.validate(name);
+  Qwen2Model model;
+  model.config_ = config;
+  model.weights_ = weights;
+  tie_output(model.config_, model.weights_);
+  model.storage_.push_back(std::move(storage));
+  model.path_ = std::move(name);
+  return model;
+}
+
+uint64_t Qwen2Model::weight_bytes() const {
+  uint64_t total = 0;
+  Qwen2Weights copy = weights_;
+  for_each_tensor(config_, copy, [&](const TensorSpec&, kernels::MatrixView& view) {
+    total += view.row_bytes * static_cast<uint64_t>(view.rows);
+  });
+  return total;
+}
+
+std::string Qwen2Model::weight_type_name() const {
+  std::map<DType, uint64_t> bytes;
+  Qwen2Weights copy = weights_;
+  for_each_tensor(config_, copy, [&](const TensorSpec& spec, kernels::MatrixView& view) {
+    if (!spec.is_vector) bytes[view.type] += view.row_bytes * static_cast<uint64_t>(view.rows);
+  });
+  DType best = DType::kF32;
+  uint64_t most = 0;
+  for (auto [type, n] : bytes) {
+    if (n > most) best = type, most = n;
+  }
+  return std::string(dtype_name(best));
+}
+
+kv::KvCacheOptions Qwen2Model::kv_cache_options(int64_t n_ctx, int64_t n_sequences, kv::KvType type) const {
+  kv::KvCacheOptions o;
+  o.n_layers = config_.n_layers;
+  o.n_heads_kv = config_.n_heads_kv;
+  o.head_dim = config_.head_dim;
+  o.type = type;
+  o.n_blocks = kv::kv_blocks_for(n_ctx, n_sequences, o.block_size);
+  return o;
+}
+
+namespace {
+
+// Checks the batch against the contract in qwen2_model.h and returns, per sequence, the length its
+// cache entry has after the batch. Touches nothing.
+std::map<int32_t, int64_t> plan_batch(const Batch& batch, const kv::KvCache& cache, int64_t n_vocab) {
+  size_t n = batch.tokens.size();
+  if (n == 0) throw InvalidInputError("batch is empty");
+  if (batch.positions.size() != n || batch.seq_ids.size() != n ||
+      (!batch.want_logits.empty() && batch.want_logits.size() != n)) {
+    throw InvalidInputError("batch: tokens, positions, seq_ids and want_logits differ in length");
+  }
+  std::map<int32_t, int64_t> next;  // seq -> expected next position
+  std::map<int32_t, int64_t> blocks_needed;
+  for (size_t i = 0; i < n; ++i) {
+    int32_t token = batch.tokens[i];
+    if (token < 0 || token >= n_vocab) {
+      throw InvalidInputError("token id " + std::to_string(token) + " out of range [0, " + std::to_string(n_vocab) + ")");
+    }
+    int32_t seq = batch.seq_ids[i];
+    int64_t pos = batch.positions[i];
+    auto it = next.find(seq);
+    if (it == next.end()) {
+      if (pos < 0 || pos > cache.length(seq)) {
+        throw InvalidInputError("sequence " + std::to_string(seq) + " starts at position " + std::to_string(pos) +
+                                ", expected 0.." + std::to_string(cache.length(seq)));
+      }
+    } else if (pos != it->second) {
+      throw InvalidInputError("sequence " + std::to_string(seq) + ": position " + std::to_string(pos) +
+                              ", expected " + std::to_string(it->second));
+    }
+    next[seq] = pos + 1;
+  }
+  int64_t extra = 0;
+  int64_t bs = cache.block_size();
+  for (auto [seq, length] : next) {
+    int64_t have = static_cast<int64_t>(cache.block_table(seq).size());
+    extra += std::max<int64_t>(0, (length + bs - 1) / bs - have);
+  }
+  if (extra > cache.n_free_blocks()) {
+    throw UnsupportedError("KV cache full: the batch needs " + std::to_string(extra) + " more blocks, " +
+                           std::to_string(cache.n_free_blocks()) + " free");
+  }
+  return next;
+}
+
+}  // namespace
+
+void Qwen2Model::forward(const Batch& batch, kv::KvCache& cache, kernels::ThreadPool& pool, std::vector<float>* logits) {
+  const Qwen2Config& c = config_;
+  const auto& ko = cache.options();
+  HIRELM_CHECK(ko.n_layers == c.n_layers && ko.n_heads_kv == c.n_heads_kv && ko.head_dim == c.head_dim);
+  for (auto [seq, length] : plan_batch(batch, cache, c.n_vocab)) cache.resize(seq, length);
+
+  const int64_t n = static_cast<int64_t>(batch.size());
+  const int64_t d = c.n_embd, dq = c.q_dim(), dkv = c.kv_dim(), dff = c.n_ff, hd = c.head_dim;
+  const float eps = static_cast<float>(c.rms_eps);
+  const float theta = static_cast<float>(c.rope_theta);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  Scratch& s = *scratch_;
+  auto size = [](std::vector<float>& buf, int64_t count) { buf.resize(static_cast<size_t>(count)); };
+  size(s.x, n * d), size(s.xn, n * d), size(s.q, n * dq), size(s.k, n * dkv), size(s.v, n * dkv);
+  size(s.attn, n * dq), size(s.proj, n * d), size(s.gate, n * dff), size(s.up, n * dff);
+
+  // x: [n, n_embd] = token_embd rows
+  for (int64_t t = 0; t < n; ++t) kernels::get_row(weights_.token_embd, batch.tokens[static_cast<size_t>(t)], &s.x[t * d]);
+
+  for (int64_t il = 0; il < c.n_layers; ++il) {
+    const LayerWeights& w = weights_.layers[static_cast<size_t>(il)];
+
+    // Attention block.
+    for (int64_t t = 0; t < n; ++t) kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.attn_norm.data), &s.xn[t * d], d, eps);
+    kernels::matmul(w.attn_q, s.xn.data(), s.q.data(), n, pool);  // q: [n, n_heads * head_dim]
+    kernels::matmul(w.attn_k, s.xn.data(), s.k.data(), n, pool);  // k: [n, n_heads_kv * head_dim]
+    kernels::matmul(w.attn_v, s.xn.data(), s.v.data(), n, pool);  // v: [n, n_heads_kv * head_dim]
+    for (int64_t t = 0; t < n; ++t) {
+      int32_t pos = batch.positions[static_cast<size_t>(t)];
+      kernels::add(&s.q[t * dq], static_cast<const float*>(w.attn_q_bias.data), dq);
+      kernels::add(&s.k[t * dkv], static_cast<const float*>(w.attn_k_bias.data), dkv);
+      kernels::add(&s.v[t * dkv], static_cast<const float*>(w.attn_v_bias.data), dkv);
+      kernels::rope_neox(&s.q[t * dq], c.n_heads, hd, pos, theta);
+      kernels::rope_neox(&s.k[t * dkv], c.n_heads_kv, hd, pos, theta);
+      cache.write(il, batch.seq_ids[static_cast<size_t>(t)], pos, &s.k[t * dkv], &s.v[t * dkv]);
+    }
+    // attn: [n, n_heads * head_dim]; one work item per (token, KV head).
+    const int64_t n_items = n * c.n_heads_kv;
+    pool.run([&](int thread_index, int n_threads) {
+      for (int64_t item = thread_index; item < n_items; item += n_threads) {
+        int64_t t = item / c.n_heads_kv, kvh = item % c.n_heads_kv;
+        size_t ti = static_cast<size_t>(t);
+        kv::paged_attention(cache, il, batch.seq_ids[ti], batch.positions[ti] + 1, &s.q[t * dq], c.n_heads, scale,
+                            &s.attn[t * dq], kvh);
+      }
+    });
+    kernels::matmul(w.attn_output, s.attn.data(), s.proj.data(), n, pool);  // proj: [n, n_embd]
+    kernels::add(s.x.data(), s.proj.data(), n * d);
+
+    // Feed-forward block.
+    for (int64_t t = 0; t < n; ++t) kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.ffn_norm.data), &s.xn[t * d], d, eps);
+    kernels::matmul(w.ffn_gate, s.xn.data(), s.gate.data(), n, pool);  // gate: [n, n_ff]
+    kernels::matmul(w.ffn_up, s.xn.data(), s.up.data(), n, pool);      // up: [n, n_ff]
+    kernels::silu_mul(s.gate.data(), s.up.data(), s.gate.data(), n * dff);
+    kernels::matmul(w.ffn_down, s.gate.data(), s.proj.data(), n, pool);  // proj: [n, n_embd]
+    kernels::add(s.x.data(), s.proj.data(), n * d);
+  }
+
+  if (logits == nullptr) return;
+  // out_x: [n_wanted, n_embd] = RMSNorm of the rows that want logits; logits: [n_wanted, n_vocab].
+  std::vector<int64_t> rows;
+  for (int64_t t = 0; t < n; ++t) {
+    bool want = batch.want_logits.empty() ? t + 1 == n : batch.want_logits[static_cast<size_t>(t)] != 0;
+    if (want) rows.push_back(t);
+  }
+  const int64_t n_out = static_cast<int64_t>(rows.size());
+  size(s.out_x, n_out * d);
+  for (int64_t r = 0; r < n_out; ++r) {
+    kernels::rmsnorm(&s.x[rows[static_cast<size_t>(r)] * d], static_cast<const float*>(weights_.output_norm.data),
+                     &s.out_x[r * d], d, eps);
+  }
+  logits->resize(static_cast<size_t>(n_out * c.n_vocab));
+  if (n_out > 0) kernels::matmul(weights_.output, s.out_x.data(), logits->data(), n_out, pool);
+}
+
+}  // namespace hirelm::model
