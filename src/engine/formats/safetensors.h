@@ -27,9 +27,13 @@ class SafetensorsFile {
  public:
   static SafetensorsFile open(const std::string& path);
   const std::string& path() const { return file_->path(); }
+  // Tensors of supported dtypes, in data order. Tensors of other dtypes are validated but listed
+  // only in unsupported(); find() on one of them throws UnsupportedError naming tensor and dtype.
   const std::vector<SafetensorsTensor>& tensors() const { return tensors_; }
   const SafetensorsTensor* find(const std::string& name) const;
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
+  // name -> dtype string ("I64", "F64", ...) of tensors whose dtype hirelm does not load.
+  const std::map<std::string, std::string>& unsupported() const { return unsupported_; }
 
  private:
   SafetensorsFile() = default;
@@ -37,6 +41,7 @@ class SafetensorsFile {
   std::vector<SafetensorsTensor> tensors_;
   std::map<std::string, size_t> index_;
   std::map<std::string, std::string> metadata_;
+  std::map<std::string, std::string> unsupported_;
 };
 
 // All tensors of a Hugging Face model directory: model.safetensors, or the shards named by
@@ -46,6 +51,7 @@ class SafetensorsModel {
   static SafetensorsModel open_dir(const std::string& dir);
   const SafetensorsTensor* find(const std::string& name) const;
   std::vector<const SafetensorsTensor*> tensors() const;
+  const std::vector<SafetensorsFile>& files() const { return files_; }
 
  private:
   std::vector<SafetensorsFile> files_;
