@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "engine/kernels/dtype.h"
+#include "engine/kernels/isa.h"
 #include "engine/kernels/thread_pool.h"
 
 namespace hirelm::kernels {
@@ -26,6 +27,9 @@ inline MatrixView make_matrix_view(DType type, const void* data, int64_t rows, i
 // y[t][r] = sum_c W[r][c] * x[t][c] for t in [0, n_tokens).
 // x: [n_tokens, W.cols] f32, contiguous; y: [n_tokens, W.rows] f32, contiguous. Parallel over `pool`.
 void matmul(const MatrixView& w, const float* x, float* y, int64_t n_tokens, ThreadPool& pool);
+
+// matmul on a chosen path (tests and benchmarks run every path in supported_isas()); `isa` must be supported.
+void matmul_with_isa(Isa isa, const MatrixView& w, const float* x, float* y, int64_t n_tokens, ThreadPool& pool);
 
 // The plain scalar reference for matmul: dequantize each row to f32 and accumulate in double.
 // Tests compare every optimized path against it.

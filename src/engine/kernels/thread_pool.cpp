@@ -1,0 +1,111 @@
+// A fork-join pool: the caller publishes a job by bumping a generation counter; workers spin on the counter
+// for a short while (so back-to-back kernels of one forward pass find them awake) and then sleep on a
+// condition variable. run() allocates nothing: the job is passed by pointer.
+#include "engine/kernels/thread_pool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "util/check.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HIRELM_CPU_RELAX() _mm_pause()
+#else
+#define HIRELM_CPU_RELAX() std::this_thread::yield()
+#endif
+
+namespace hirelm::kernels {
+namespace {
+// A waiting thread first spins with pause instructions (cheapest wake-up, for the gap between two kernels of
+// a forward pass), then keeps polling but yields its core each time (so an oversubscribed machine can run
+// the threads that still have work), and only then sleeps on the condition variable (an idle engine burns
+// nothing).
+constexpr int kPauseIterations = 2000;
+constexpr int kYieldIterations = 200;
+
+template <class Done>
+bool spin_then_yield(Done done) {
+  for (int i = 0; i < kPauseIterations; ++i) {
+    if (done()) return true;
+    HIRELM_CPU_RELAX();
+  }
+  for (int i = 0; i < kYieldIterations; ++i) {
+    if (done()) return true;
+    std::this_thread::yield();
+  }
+  return done();
+}
+}  // namespace
+
+struct ThreadPool::Impl {
+  int n_threads = 1;
+  std::vector<std::thread> workers;
+  std::atomic<uint64_t> generation{0};
+  std::atomic<int> pending{0};
+  std::atomic<bool> stopping{false};
+  const std::function<void(int, int)>* job = nullptr;
+  std::mutex wake_mutex;
+  std::condition_variable wake;
+  std::mutex run_mutex;  // serialises run() calls from different threads
+
+  void worker_loop(int index) {
+    uint64_t seen = 0;
+    for (;;) {
+      const auto published = [&] { return generation.load(std::memory_order_acquire) != seen; };
+      if (!spin_then_yield(published)) {
+        std::unique_lock<std::mutex> lock(wake_mutex);
+        wake.wait(lock, published);
+      }
+      seen = generation.load(std::memory_order_acquire);
+      if (stopping.load(std::memory_order_acquire)) return;
+      (*job)(index, n_threads);
+      pending.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+
+  void publish() {
+    {
+      std::lock_guard<std::mutex> lock(wake_mutex);
+      generation.fetch_add(1, std::memory_order_acq_rel);
+    }
+    wake.notify_all();
+  }
+};
+
+ThreadPool::ThreadPool(int n_threads) : impl_(new Impl) {
+  HIRELM_CHECK_MSG(n_threads >= 1, "ThreadPool needs at least one thread");
+  impl_->n_threads = n_threads;
+  impl_->workers.reserve(static_cast<size_t>(n_threads - 1));
+  for (int i = 1; i < n_threads; ++i) impl_->workers.emplace_back([this, i] { impl_->worker_loop(i); });
+}
+
+ThreadPool::~ThreadPool() {
+  impl_->stopping.store(true, std::memory_order_release);
+  impl_->publish();
+  for (auto& t : impl_->workers) t.join();
+  delete impl_;
+}
+
+int ThreadPool::size() const { return impl_->n_threads; }
+
+void ThreadPool::run(const std::function<void(int thread_index, int n_threads)>& fn) {
+  if (impl_->n_threads == 1) {
+    fn(0, 1);
+    return;
+  }
+  std::lock_guard<std::mutex> run_lock(impl_->run_mutex);
+  impl_->job = &fn;
+  impl_->pending.store(impl_->n_threads - 1, std::memory_order_release);
+  impl_->publish();
+  fn(0, impl_->n_threads);
+  // Wait for the workers: spin first, then keep yielding the core (they may be descheduled on a busy machine).
+  const auto finished = [&] { return impl_->pending.load(std::memory_order_acquire) == 0; };
+  while (!spin_then_yield(finished)) {
+  }
+}
+
+}  // namespace hirelm::kernels

@@ -1,0 +1,155 @@
+// Every matmul path this CPU supports, for every dtype, against matmul_reference (f64 accumulation of the
+// exactly dequantized weights). Float-activation paths must agree to f32 rounding; paths that quantize the
+// activations to int8 blocks must stay inside the bound that quantization implies.
+#include "engine/kernels/matmul.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/kernels/isa.h"
+#include "engine/kernels/quantize.h"
+
+namespace hirelm::kernels {
+namespace {
+
+struct Shape {
+  int64_t rows;
+  int64_t cols;
+};
+
+std::vector<float> gaussian(size_t n, uint32_t seed, float stddev) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, stddev);
+  std::vector<float> v(n);
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+bool quantizes_activations(Isa isa, DType type) {
+  return isa != Isa::kGeneric &&
+         (type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K);
+}
+
+class MatmulTest : public ::testing::TestWithParam<std::tuple<Isa, DType>> {};
+
+TEST_P(MatmulTest, MatchesReference) {
+  const auto [isa, type] = GetParam();
+  const int64_t block = dtype_traits(type).block_elements;
+  std::vector<Shape> shapes = {{1, 256}, {7, 256}, {33, 512}, {67, 768}, {130, 256}};
+  if (block == 1) {
+    shapes.push_back({5, 37});  // a column count that is not a multiple of any vector width
+    shapes.push_back({19, 8});
+  }
+  for (int n_threads : {1, 3}) {
+    ThreadPool pool(n_threads);
+    for (const Shape& shape : shapes) {
+      for (int64_t n_tokens : {1, 3, 17}) {
+        const uint32_t seed = static_cast<uint32_t>(shape.rows * 131 + shape.cols + n_tokens);
+        const std::vector<float> w_f32 = gaussian(static_cast<size_t>(shape.rows * shape.cols), seed, 0.06f);
+        std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * shape.cols), seed + 1, 1.0f);
+        x[0] = 9.0f;  // one outlier, as real activations have, widens its quantization block
+        std::vector<uint8_t> w_bytes(dtype_row_bytes(type, static_cast<uint64_t>(shape.cols)) *
+                                     static_cast<size_t>(shape.rows));
+        const size_t row_bytes = dtype_row_bytes(type, static_cast<uint64_t>(shape.cols));
+        for (int64_t r = 0; r < shape.rows; ++r) {
+          quantize_row(type, w_f32.data() + r * shape.cols, w_bytes.data() + static_cast<size_t>(r) * row_bytes,
+                       shape.cols);
+        }
+        const MatrixView w = make_matrix_view(type, w_bytes.data(), shape.rows, shape.cols);
+        std::vector<float> expected(static_cast<size_t>(n_tokens * shape.rows));
+        std::vector<float> got(expected.size(), NAN);
+        matmul_reference(w, x.data(), expected.data(), n_tokens);
+        matmul_with_isa(isa, w, x.data(), got.data(), n_tokens, pool);
+
+        // Error bounds per output from the data: sum |w||x| scales f32 rounding; activation quantization
+        // moves each x by at most half its block's step (amax/127/2).
+        std::vector<float> w_deq(static_cast<size_t>(shape.cols));
+        for (int64_t r = 0; r < shape.rows; ++r) {
+          get_row(w, r, w_deq.data());
+          for (int64_t t = 0; t < n_tokens; ++t) {
+            const float* xt = x.data() + t * shape.cols;
+            double abs_dot = 0;
+            double quant_bound = 0;
+            for (int64_t c0 = 0; c0 < shape.cols; c0 += 32) {
+              const int64_t c1 = std::min(shape.cols, c0 + 32);
+              double amax = 0;
+              for (int64_t c = c0; c < c1; ++c) amax = std::max(amax, std::fabs(static_cast<double>(xt[c])));
+              for (int64_t c = c0; c < c1; ++c) {
+                abs_dot += std::fabs(static_cast<double>(w_deq[static_cast<size_t>(c)]) * xt[c]);
+                quant_bound += std::fabs(w_deq[static_cast<size_t>(c)]) * amax / 127.0 * 0.5;
+              }
+            }
+            double bound = 1e-5 * abs_dot + 1e-30;
+            if (quantizes_activations(isa, type)) bound += quant_bound * 1.001;
+            const size_t i = static_cast<size_t>(t * shape.rows + r);
+            ASSERT_LE(std::fabs(static_cast<double>(got[i]) - expected[i]), bound)
+                << isa_name(isa) << " " << dtype_name(type) << " rows=" << shape.rows << " cols=" << shape.cols
+                << " tokens=" << n_tokens << " threads=" << n_threads << " r=" << r << " t=" << t;
+          }
+        }
+      }
+    }
+  }
+}
+
+// The activation-quantized paths must also be close to the reference on average (the bound above is the
+// worst case; a systematic error such as a wrong scale would still pass a loose per-value bound on some data).
+TEST_P(MatmulTest, RelativeRmsErrorIsSmall) {
+  const auto [isa, type] = GetParam();
+  const int64_t rows = 96, cols = 1536, n_tokens = 5;
+  const std::vector<float> w_f32 = gaussian(static_cast<size_t>(rows * cols), 5, 0.06f);
+  const std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * cols), 6, 1.0f);
+  const size_t row_bytes = dtype_row_bytes(type, cols);
+  std::vector<uint8_t> w_bytes(row_bytes * rows);
+  for (int64_t r = 0; r < rows; ++r) quantize_row(type, &w_f32[r * cols], &w_bytes[r * row_bytes], cols);
+  const MatrixView w = make_matrix_view(type, w_bytes.data(), rows, cols);
+  std::vector<float> expected(static_cast<size_t>(rows * n_tokens)), got(expected.size());
+  matmul_reference(w, x.data(), expected.data(), n_tokens);
+  ThreadPool pool(2);
+  matmul_with_isa(isa, w, x.data(), got.data(), n_tokens, pool);
+  double num = 0, den = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    num += (got[i] - static_cast<double>(expected[i])) * (got[i] - static_cast<double>(expected[i]));
+    den += static_cast<double>(expected[i]) * expected[i];
+  }
+  const double rel = std::sqrt(num / den);
+  EXPECT_LE(rel, quantizes_activations(isa, type) ? 0.01 : 1e-6) << isa_name(isa) << " " << dtype_name(type);
+}
+
+std::string param_name(const ::testing::TestParamInfo<std::tuple<Isa, DType>>& info) {
+  return std::string(isa_name(std::get<0>(info.param))) + "_" + std::string(dtype_name(std::get<1>(info.param)));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPaths, MatmulTest,
+                         ::testing::Combine(::testing::ValuesIn(supported_isas()),
+                                            ::testing::Values(DType::kF32, DType::kF16, DType::kBF16, DType::kQ8_0,
+                                                              DType::kQ4_0, DType::kQ4_K, DType::kQ6_K)),
+                         param_name);
+
+TEST(MatmulDispatchTest, GenericIsAlwaysSupportedAndActiveIsSupported) {
+  const std::vector<Isa> isas = supported_isas();
+  ASSERT_FALSE(isas.empty());
+  EXPECT_EQ(isas.front(), Isa::kGeneric);
+  EXPECT_NE(std::find(isas.begin(), isas.end(), active_isa()), isas.end());
+  EXPECT_EQ(isa_from_name("avx2"), Isa::kAvx2);
+  EXPECT_EQ(isa_from_name("generic"), Isa::kGeneric);
+  EXPECT_FALSE(isa_from_name("sse9").has_value());
+}
+
+TEST(MatmulTest, GetRowReturnsTheDequantizedRow) {
+  const std::vector<float> w_f32 = gaussian(3 * 256, 9, 1.0f);
+  std::vector<uint8_t> bytes(dtype_row_bytes(DType::kQ6_K, 256) * 3);
+  for (int r = 0; r < 3; ++r) quantize_row(DType::kQ6_K, &w_f32[r * 256], &bytes[r * 210], 256);
+  const MatrixView w = make_matrix_view(DType::kQ6_K, bytes.data(), 3, 256);
+  std::vector<float> row(256), expected(256);
+  get_row(w, 2, row.data());
+  dequantize_row(DType::kQ6_K, &bytes[2 * 210], expected.data(), 256);
+  EXPECT_EQ(row, expected);
+}
+
+}  // namespace
+}  // namespace hirelm::kernels
