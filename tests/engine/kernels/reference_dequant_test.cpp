@@ -109,7 +109,7 @@ TEST_P(ReferenceDequantTest, EveryMatrixMatchesTheMasterAndOurQuantizer) {
 
 INSTANTIATE_TEST_SUITE_P(TinyQwen2, ReferenceDequantTest,
                          ::testing::Values("F16", "BF16", "Q8_0", "Q4_0", "Q4_K_M"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
 }  // namespace hirelm::kernels
