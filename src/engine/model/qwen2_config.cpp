@@ -49,7 +49,7 @@ std::string value_string(const Qwen2Config& c, const ConfigField& f) {
   std::ostringstream os;
   std::visit(
       [&](auto member) {
-        using T = std::remove_reference_t<decltype(c.*member)>;
+        using T = std::remove_cvref_t<decltype(c.*member)>;
         if constexpr (std::is_same_v<T, bool>) {
           os << (c.*member ? "true" : "false");
         } else {
@@ -78,7 +78,7 @@ Qwen2Config Qwen2Config::from_gguf(const formats::GgufFile& file) {
     }
     std::visit(
         [&](auto member) {
-          using T = std::remove_reference_t<decltype(c.*member)>;
+          using T = std::remove_cvref_t<decltype(c.*member)>;
           if constexpr (std::is_same_v<T, double>) {
             c.*member = file.get_float(key);
           } else if constexpr (std::is_same_v<T, int64_t>) {
@@ -121,7 +121,7 @@ Qwen2Config Qwen2Config::from_hf_json(const nlohmann::json& json, const std::str
     }
     std::visit(
         [&](auto member) {
-          using T = std::remove_reference_t<decltype(c.*member)>;
+          using T = std::remove_cvref_t<decltype(c.*member)>;
           bool ok = std::is_same_v<T, bool> ? it->is_boolean()
                     : std::is_same_v<T, double> ? it->is_number()
                                                 : it->is_number_integer();
@@ -150,7 +150,7 @@ void Qwen2Config::validate(const std::string& source) const {
   for (const auto& f : kQwen2ConfigFields) {
     bool positive = std::visit(
         [&](auto member) {
-          using T = std::remove_reference_t<decltype(this->*member)>;
+          using T = std::remove_cvref_t<decltype(this->*member)>;
           if constexpr (std::is_same_v<T, bool>) {
             return true;
           } else {
@@ -199,7 +199,17 @@ int64_t Qwen2Config::n_params() const {
 
 bool operator==(const Qwen2Config& a, const Qwen2Config& b) {
   for (const auto& f : kQwen2ConfigFields) {
-    bool same = std::visit([&](auto member) { return a.*member == b.*member; }, f.member);
+    // Floats compare at f32 precision: GGUF stores them as float32, config.json as decimal text.
+    bool same = std::visit(
+        [&](auto member) {
+          using T = std::remove_cvref_t<decltype(a.*member)>;
+          if constexpr (std::is_same_v<T, double>) {
+            return static_cast<float>(a.*member) == static_cast<float>(b.*member);
+          } else {
+            return a.*member == b.*member;
+          }
+        },
+        f.member);
     if (!same) return false;
   }
   return true;
