@@ -137,6 +137,13 @@ std::optional<std::string> fetch_file(const std::string& repo, const std::string
   HttpHeaders head;
   try {
     head = http_head(url, fo);
+    // A renamed repo answers with a redirect to its new resolve URL, which carries no hub headers
+    // yet: follow those (a CDN redirect of an LFS file already has X-Repo-Commit and stays put).
+    for (int hops = 0; hops < 5 && head.status >= 300 && head.status < 400 && !head.location.empty() &&
+                       !head.get("X-Repo-Commit");
+         ++hops) {
+      head = http_head(head.location, fo);
+    }
   } catch (const IoError& e) {
     throw IoError(std::string("cannot download ") + what + ": " + e.what() + ". " + how_to_provide(repo));
   }

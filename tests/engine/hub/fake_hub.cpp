@@ -71,6 +71,11 @@ void FakeHub::handle_resolve(const httplib::Request& req, httplib::Response& res
     std::lock_guard<std::mutex> lock(mu_);
     authorizations_.push_back(req.get_header_value("Authorization"));
   }
+  if (auto rn = renames_.find(repo); rn != renames_.end()) {
+    res.status = 307;
+    res.set_header("Location", "/" + rn->second + "/resolve/" + req.matches[3].str() + "/" + name);
+    return;
+  }
   auto p = private_.find(repo);
   if (p != private_.end() && req.get_header_value("Authorization") != "Bearer " + p->second) {
     res.status = 401;

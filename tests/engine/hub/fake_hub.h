@@ -32,6 +32,8 @@ class FakeHub {
   void add_file(const std::string& repo, const std::string& file, const std::string& content, bool lfs);
   File& file(const std::string& repo, const std::string& name) { return repos_[repo][name]; }
   void make_private(const std::string& repo, const std::string& token) { private_[repo] = token; }
+  // Requests for `from` get a 307 to the same path under `to`, as the hub does for renamed repos.
+  void rename(const std::string& from, const std::string& to) { renames_[from] = to; }
 
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
   void stop();
@@ -52,6 +54,7 @@ class FakeHub {
   int port_ = 0;
   std::map<std::string, std::map<std::string, File>> repos_;
   std::map<std::string, std::string> private_;
+  std::map<std::string, std::string> renames_;
   std::mutex mu_;
   std::vector<std::string> ranges_, authorizations_;
 };

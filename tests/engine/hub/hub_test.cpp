@@ -152,6 +152,16 @@ TEST_F(HubTest, ShardedRepoFetchesEveryShard) {
   EXPECT_EQ(read_file(dir + "/model-00002-of-00002.safetensors"), "shard two");
 }
 
+TEST_F(HubTest, RenamedRepoRedirectIsFollowed) {
+  hub_.rename("acme/old-name", kRepo);
+  auto path = fetch_file("acme/old-name", "tiny-Q8_0.gguf", options_);
+  ASSERT_TRUE(path.has_value());
+  EXPECT_EQ(read_file(*path), "GGUF" + std::string(1000, 'x'));
+  auto config = fetch_file("acme/old-name", "config.json", options_);
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(read_file(*config), R"({"model_type": "qwen2"})");
+}
+
 TEST_F(HubTest, NoServerListeningIsAnIoErrorWithInstructions) {
   hub_.stop();
   try {
