@@ -21,21 +21,6 @@ bool cpu_has(Isa isa) {
   return false;
 }
 
-Isa choose_isa() {
-  const std::vector<Isa> supported = supported_isas();
-  if (const char* forced = std::getenv("HIRELM_ISA"); forced != nullptr && *forced != '\0') {
-    const std::optional<Isa> wanted = isa_from_name(forced);
-    if (!wanted) {
-      std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not one of generic, avx2; ignoring it\n", forced);
-    } else if (!cpu_has(*wanted)) {
-      std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not supported by this CPU or build; ignoring it\n", forced);
-    } else {
-      return *wanted;
-    }
-  }
-  return supported.back();
-}
-
 }  // namespace
 
 std::string_view isa_name(Isa isa) {
@@ -60,8 +45,26 @@ std::vector<Isa> supported_isas() {
   return out;
 }
 
+Isa select_isa(std::string_view forced) {
+  const std::vector<Isa> supported = supported_isas();
+  if (forced.empty()) return supported.back();
+  const std::string text(forced);
+  const std::optional<Isa> wanted = isa_from_name(forced);
+  if (!wanted) {
+    std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not one of generic, avx2; ignoring it\n", text.c_str());
+  } else if (!cpu_has(*wanted)) {
+    std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not supported by this CPU or build; ignoring it\n", text.c_str());
+  } else {
+    return *wanted;
+  }
+  return supported.back();
+}
+
 Isa active_isa() {
-  static const Isa chosen = choose_isa();
+  static const Isa chosen = [] {
+    const char* forced = std::getenv("HIRELM_ISA");
+    return select_isa(forced != nullptr ? forced : "");
+  }();
   return chosen;
 }
 

@@ -20,6 +20,10 @@ std::optional<Isa> isa_from_name(std::string_view name);
 // Every path this binary has and this CPU can run, kGeneric first.
 std::vector<Isa> supported_isas();
 
+// The path a HIRELM_ISA value selects: `forced` when it names a supported path, else (empty, unknown or
+// unsupported; the last two are reported on stderr) the most capable supported one.
+Isa select_isa(std::string_view forced);
+
 // The path matmul() uses: HIRELM_ISA when set to a supported path, else the most capable supported one.
 // An unknown or unsupported HIRELM_ISA value is reported once on stderr and ignored.
 Isa active_isa();

@@ -4,12 +4,14 @@
 // 32 int8 values with an f32 scale (Q8_0 with an f32 instead of an f16 scale, plus the block sum the Q4_K
 // mins need), and rows are multiplied with int8 x int8 -> int16 -> int32 dot products (_mm256_maddubs_epi16
 // with the sign trick, then _mm256_madd_epi16). Float weights are widened to f32 (F16C / bit shift) and
-// multiplied with FMA. Every kernel handles one weight row against NT tokens at once, so one unpacking of the
-// weights serves NT dot products.
+// multiplied with FMA. Every kernel computes an NR x NT tile (NR weight rows against NT tokens), so one
+// unpacking of a weight block serves NT tokens and one load of an activation block serves NR rows.
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <vector>
 
 #include "engine/kernels/block_formats.h"
 #include "engine/kernels/matmul_paths.h"
@@ -27,8 +29,11 @@ struct ActBlock {
 };
 static_assert(sizeof(ActBlock) == 40);
 
-constexpr int kMaxTokenTile = 4;  // tokens per kernel call (register budget: NT accumulators)
-constexpr int64_t kTokenBlock = 16;  // tokens whose activations stay in L1/L2 while a chunk of rows streams
+// Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights.
+constexpr int kQuantRows = 2;    // quantized: 2 rows x 4 tokens
+constexpr int kFloatRows = 3;    // float: 3 rows x 4 tokens (12 accumulators, 3 weight vectors, 1 activation)
+constexpr int kTokenTile = 4;
+constexpr int64_t kTokenBlock = 16;  // tokens whose activations stay in cache while a chunk of rows streams
 
 bool uses_int8_activations(DType type) {
   return type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K;
@@ -89,135 +94,205 @@ void quantize_activations(const float* x, ActBlock* out, int64_t n_blocks) {
   }
 }
 
-// ---- quantized kernels: one weight row x NT tokens --------------------------------------------------------
+// ---- quantized kernels: NR weight rows x NT tokens -----------------------------------------------------
+// w[r] points at row r's blocks, a[t] at token t's activation blocks; out[r * NT + t] receives the dot product.
 
-template <int NT>
-void dot_q8_0(const BlockQ8_0* w, int64_t n_blocks, const ActBlock* const* a, float* out) {
-  __m256 acc[NT];
-  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+template <int NR, int NT>
+void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActBlock* const* a, float* out) {
+  __m256 acc[NR][NT];
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+  }
   for (int64_t b = 0; b < n_blocks; ++b) {
-    const __m256i wq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs));
-    const __m256i w_abs = _mm256_sign_epi8(wq, wq);
-    const float dw = half_to_float(w[b].d);
+    __m256i wq[NR];
+    __m256i w_abs[NR];
+    float dw[NR];
+    for (int r = 0; r < NR; ++r) {
+      wq[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r][b].qs));
+      w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
+      dw[r] = half_to_float(w[r][b].d);
+    }
     for (int t = 0; t < NT; ++t) {
       const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t][b].q));
-      const __m256 s = _mm256_cvtepi32_ps(dot_i8_pairs(w_abs, wq, aq));
-      acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * a[t][b].d), s, acc[t]);
-    }
-  }
-  for (int t = 0; t < NT; ++t) out[t] = hsum(acc[t]);
-}
-
-template <int NT>
-void dot_q4_0(const BlockQ4_0* w, int64_t n_blocks, const ActBlock* const* a, float* out) {
-  const __m128i low_mask = _mm_set1_epi8(0x0F);
-  const __m256i eight = _mm256_set1_epi8(8);
-  __m256 acc[NT];
-  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
-  for (int64_t b = 0; b < n_blocks; ++b) {
-    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].qs));
-    const __m128i lo = _mm_and_si128(packed, low_mask);                     // values 0..15
-    const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low_mask);  // values 16..31
-    const __m256i wq = _mm256_sub_epi8(_mm256_set_m128i(hi, lo), eight);
-    const __m256i w_abs = _mm256_sign_epi8(wq, wq);
-    const float dw = half_to_float(w[b].d);
-    for (int t = 0; t < NT; ++t) {
-      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t][b].q));
-      const __m256 s = _mm256_cvtepi32_ps(dot_i8_pairs(w_abs, wq, aq));
-      acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * a[t][b].d), s, acc[t]);
-    }
-  }
-  for (int t = 0; t < NT; ++t) out[t] = hsum(acc[t]);
-}
-
-// Q4_K: sum over sub-blocks j of d*sc[j] * dot(q, a) - dmin*m[j] * sum(a); the unsigned nibbles go straight
-// into maddubs' unsigned operand.
-template <int NT>
-void dot_q4_k(const BlockQ4_K* w, int64_t n_superblocks, const ActBlock* const* a, float* out) {
-  const __m256i low_mask = _mm256_set1_epi8(0x0F);
-  const __m256i ones = _mm256_set1_epi16(1);
-  __m256 acc[NT];
-  float min_acc[NT];
-  for (int t = 0; t < NT; ++t) {
-    acc[t] = _mm256_setzero_ps();
-    min_acc[t] = 0.0f;
-  }
-  for (int64_t sb = 0; sb < n_superblocks; ++sb) {
-    const BlockQ4_K& blk = w[sb];
-    const float d = half_to_float(blk.d);
-    const float dmin = half_to_float(blk.dmin);
-    uint8_t sc[8];
-    uint8_t mn[8];
-    for (int j = 0; j < 8; ++j) unpack_scale_min_k4(j, blk.scales, &sc[j], &mn[j]);
-    for (int t = 0; t < NT; ++t) {
-      const ActBlock* at = a[t] + 8 * sb;
-      float m = 0.0f;
-      for (int j = 0; j < 8; ++j) m += static_cast<float>(mn[j]) * at[j].dsum;
-      min_acc[t] += dmin * m;
-    }
-    for (int c = 0; c < 4; ++c) {
-      const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qs + 32 * c));
-      const __m256i lo = _mm256_and_si256(packed, low_mask);
-      const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(packed, 4), low_mask);
-      const float d_lo = d * static_cast<float>(sc[2 * c]);
-      const float d_hi = d * static_cast<float>(sc[2 * c + 1]);
-      for (int t = 0; t < NT; ++t) {
-        const ActBlock& a0 = a[t][8 * sb + 2 * c];
-        const ActBlock& a1 = a[t][8 * sb + 2 * c + 1];
-        const __m256i p0 = _mm256_madd_epi16(
-            _mm256_maddubs_epi16(lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0.q))), ones);
-        const __m256i p1 = _mm256_madd_epi16(
-            _mm256_maddubs_epi16(hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a1.q))), ones);
-        acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d_lo * a0.d), _mm256_cvtepi32_ps(p0), acc[t]);
-        acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d_hi * a1.d), _mm256_cvtepi32_ps(p1), acc[t]);
+      const float da = a[t][b].d;
+      for (int r = 0; r < NR; ++r) {
+        const __m256 s = _mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq));
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r] * da), s, acc[r][t]);
       }
     }
   }
-  for (int t = 0; t < NT; ++t) out[t] = hsum(acc[t]) - min_acc[t];
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
+  }
 }
 
-// Q6_K: 6-bit values rebuilt from ql/qh, recentred to [-32, 31], sign-trick dot with the activations, and the
-// two 16-value sub-block scales of each 32-value group applied by madd (int16 lanes 0..7 come from bytes
-// 0..15, lanes 8..15 from bytes 16..31).
-template <int NT>
-void dot_q6_k(const BlockQ6_K* w, int64_t n_superblocks, const ActBlock* const* a, float* out) {
+template <int NR, int NT>
+void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActBlock* const* a, float* out) {
+  const __m128i low_mask = _mm_set1_epi8(0x0F);
+  const __m256i eight = _mm256_set1_epi8(8);
+  __m256 acc[NR][NT];
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+  }
+  for (int64_t b = 0; b < n_blocks; ++b) {
+    __m256i wq[NR];
+    __m256i w_abs[NR];
+    float dw[NR];
+    for (int r = 0; r < NR; ++r) {
+      const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[r][b].qs));
+      const __m128i lo = _mm_and_si128(packed, low_mask);                     // values 0..15
+      const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low_mask);  // values 16..31
+      wq[r] = _mm256_sub_epi8(_mm256_set_m128i(hi, lo), eight);
+      w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
+      dw[r] = half_to_float(w[r][b].d);
+    }
+    for (int t = 0; t < NT; ++t) {
+      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t][b].q));
+      const float da = a[t][b].d;
+      for (int r = 0; r < NR; ++r) {
+        const __m256 s = _mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq));
+        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r] * da), s, acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
+  }
+}
+
+// Q4_K: sum over sub-blocks j of d*sc[j] * dot(q, a) - dmin*m[j] * sum(a); the unsigned nibbles go straight
+// into maddubs' unsigned operand (no sign trick needed).
+template <int NR, int NT>
+void dot_q4_k(const BlockQ4_K* const* w, int64_t n_superblocks, const ActBlock* const* a, float* out) {
   const __m256i low_mask = _mm256_set1_epi8(0x0F);
-  const __m256i two_bits = _mm256_set1_epi8(0x03);
-  const __m256i offset = _mm256_set1_epi8(32);
-  __m256 acc[NT];
-  for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256 acc[NR][NT];
+  float min_acc[NR][NT];
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) {
+      acc[r][t] = _mm256_setzero_ps();
+      min_acc[r][t] = 0.0f;
+    }
+  }
   for (int64_t sb = 0; sb < n_superblocks; ++sb) {
-    const BlockQ6_K& blk = w[sb];
-    const float d = half_to_float(blk.d);
-    for (int h = 0; h < 2; ++h) {
-      const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h));
-      const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h + 32));
-      const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h));
-      __m256i g[4];
-      g[0] = _mm256_or_si256(_mm256_and_si256(ql0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
-      g[1] = _mm256_or_si256(_mm256_and_si256(ql1, low_mask),
-                             _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
-      g[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low_mask),
-                             _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
-      g[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low_mask),
-                             _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
-      for (int k = 0; k < 4; ++k) {
-        const __m256i wq = _mm256_sub_epi8(g[k], offset);
-        const __m256i w_abs = _mm256_sign_epi8(wq, wq);
-        const int scale_index = 8 * h + 2 * k;
-        const __m256i scales = _mm256_set_m128i(_mm_set1_epi16(blk.scales[scale_index + 1]),
-                                                _mm_set1_epi16(blk.scales[scale_index]));
-        for (int t = 0; t < NT; ++t) {
-          const ActBlock& ab = a[t][8 * sb + 4 * h + k];
-          const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ab.q));
-          const __m256i prod16 = _mm256_maddubs_epi16(w_abs, _mm256_sign_epi8(aq, wq));
-          const __m256i s = _mm256_madd_epi16(prod16, scales);
-          acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * ab.d), _mm256_cvtepi32_ps(s), acc[t]);
+    float d_sub[NR][8];  // d * sc[j]
+    for (int r = 0; r < NR; ++r) {
+      const BlockQ4_K& blk = w[r][sb];
+      const float d = half_to_float(blk.d);
+      const float dmin = half_to_float(blk.dmin);
+      uint8_t sc[8];
+      uint8_t mn[8];
+      for (int j = 0; j < 8; ++j) unpack_scale_min_k4(j, blk.scales, &sc[j], &mn[j]);
+      for (int j = 0; j < 8; ++j) d_sub[r][j] = d * static_cast<float>(sc[j]);
+      for (int t = 0; t < NT; ++t) {
+        const ActBlock* at = a[t] + 8 * sb;
+        float m = 0.0f;
+        for (int j = 0; j < 8; ++j) m += static_cast<float>(mn[j]) * at[j].dsum;
+        min_acc[r][t] += dmin * m;
+      }
+    }
+    for (int c = 0; c < 4; ++c) {
+      __m256i lo[NR];
+      __m256i hi[NR];
+      for (int r = 0; r < NR; ++r) {
+        const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r][sb].qs + 32 * c));
+        lo[r] = _mm256_and_si256(packed, low_mask);
+        hi[r] = _mm256_and_si256(_mm256_srli_epi16(packed, 4), low_mask);
+      }
+      for (int t = 0; t < NT; ++t) {
+        const ActBlock& a0 = a[t][8 * sb + 2 * c];
+        const ActBlock& a1 = a[t][8 * sb + 2 * c + 1];
+        const __m256i q0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0.q));
+        const __m256i q1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a1.q));
+        for (int r = 0; r < NR; ++r) {
+          const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo[r], q0), ones);
+          const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi[r], q1), ones);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d_sub[r][2 * c] * a0.d), _mm256_cvtepi32_ps(p0), acc[r][t]);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d_sub[r][2 * c + 1] * a1.d), _mm256_cvtepi32_ps(p1), acc[r][t]);
         }
       }
     }
   }
-  for (int t = 0; t < NT; ++t) out[t] = hsum(acc[t]);
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]) - min_acc[r][t];
+  }
+}
+
+// The 32 6-bit values of group k (0..3) of half h of a Q6_K block, recentred to [-32, 31]: low 4 bits from ql
+// (low nibbles for k < 2, high nibbles otherwise), high 2 bits from bits 2k..2k+1 of qh.
+inline __m256i q6_k_group(const BlockQ6_K& blk, int h, int k) {
+  const __m256i low_mask = _mm256_set1_epi8(0x0F);
+  const __m256i two_bits = _mm256_set1_epi8(0x03);
+  __m256i ql = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h + 32 * (k & 1)));
+  if (k >= 2) ql = _mm256_srli_epi16(ql, 4);
+  __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h));
+  switch (k) {
+    case 1: qh = _mm256_srli_epi16(qh, 2); break;
+    case 2: qh = _mm256_srli_epi16(qh, 4); break;
+    case 3: qh = _mm256_srli_epi16(qh, 6); break;
+    default: break;
+  }
+  const __m256i q = _mm256_or_si256(_mm256_and_si256(ql, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
+  return _mm256_sub_epi8(q, _mm256_set1_epi8(32));
+}
+
+// Q6_K: sign-trick dot of each 32-value group with its activation block; the two 16-value sub-block scales of
+// the group are applied by madd (int16 lanes 0..7 come from bytes 0..15, lanes 8..15 from bytes 16..31).
+template <int NR, int NT>
+void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActBlock* const* a, float* out) {
+  __m256 acc[NR][NT];
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+  }
+  for (int64_t sb = 0; sb < n_superblocks; ++sb) {
+    float d[NR];
+    for (int r = 0; r < NR; ++r) d[r] = half_to_float(w[r][sb].d);
+    for (int h = 0; h < 2; ++h) {
+      for (int k = 0; k < 4; ++k) {
+        __m256i wq[NR];
+        __m256i w_abs[NR];
+        __m256i scales[NR];
+        for (int r = 0; r < NR; ++r) {
+          wq[r] = q6_k_group(w[r][sb], h, k);
+          w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
+          const int8_t* sc = w[r][sb].scales + 8 * h + 2 * k;
+          scales[r] = _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
+        }
+        for (int t = 0; t < NT; ++t) {
+          const ActBlock& ab = a[t][8 * sb + 4 * h + k];
+          const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ab.q));
+          for (int r = 0; r < NR; ++r) {
+            const __m256i prod16 = _mm256_maddubs_epi16(w_abs[r], _mm256_sign_epi8(aq, wq[r]));
+            const __m256i s = _mm256_madd_epi16(prod16, scales[r]);
+            acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d[r] * ab.d), _mm256_cvtepi32_ps(s), acc[r][t]);
+          }
+        }
+      }
+    }
+  }
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
+  }
+}
+
+template <int NR, int NT>
+void quant_tile(DType type, const uint8_t* const* rows, int64_t cols, const ActBlock* const* a, float* out) {
+  switch (type) {
+    case DType::kQ8_0:
+      dot_q8_0<NR, NT>(reinterpret_cast<const BlockQ8_0* const*>(rows), cols / kQK8_0, a, out);
+      return;
+    case DType::kQ4_0:
+      dot_q4_0<NR, NT>(reinterpret_cast<const BlockQ4_0* const*>(rows), cols / kQK8_0, a, out);
+      return;
+    case DType::kQ4_K:
+      dot_q4_k<NR, NT>(reinterpret_cast<const BlockQ4_K* const*>(rows), cols / kQK_K, a, out);
+      return;
+    case DType::kQ6_K:
+      dot_q6_k<NR, NT>(reinterpret_cast<const BlockQ6_K* const*>(rows), cols / kQK_K, a, out);
+      return;
+    default:
+      HIRELM_CHECK_MSG(false, "matmul avx2: not a quantized dtype");
+  }
 }
 
 // ---- float kernels ------------------------------------------------------------------------------------------
@@ -240,8 +315,34 @@ struct LoadBF16 {
   static float scalar(const void* p, int64_t i) { return bf16_to_f32(static_cast<const uint16_t*>(p)[i]); }
 };
 
+// NR rows (stored as Load reads them) x NT tokens of f32 activations; out[r * NT + t].
+template <class Load, int NR, int NT>
+void dot_float(const void* const* rows, int64_t cols, const float* const* x, float* out) {
+  __m256 acc[NR][NT];
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+  }
+  int64_t c = 0;
+  for (; c + 8 <= cols; c += 8) {
+    __m256 wv[NR];
+    for (int r = 0; r < NR; ++r) wv[r] = Load::load(rows[r], c);
+    for (int t = 0; t < NT; ++t) {
+      const __m256 xv = _mm256_loadu_ps(x[t] + c);
+      for (int r = 0; r < NR; ++r) acc[r][t] = _mm256_fmadd_ps(wv[r], xv, acc[r][t]);
+    }
+  }
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < NT; ++t) {
+      float s = hsum(acc[r][t]);
+      for (int64_t k = c; k < cols; ++k) s += Load::scalar(rows[r], k) * x[t][k];
+      out[r * NT + t] = s;
+    }
+  }
+}
+
+// Single-row dot with two accumulator chains per token: the decode case, where the row streams from memory.
 template <class Load, int NT>
-void dot_float(const void* row, int64_t cols, const float* const* x, float* out) {
+void dot_float_stream(const void* row, int64_t cols, const float* const* x, float* out) {
   __m256 acc0[NT];
   __m256 acc1[NT];
   for (int t = 0; t < NT; ++t) {
@@ -268,38 +369,105 @@ void dot_float(const void* row, int64_t cols, const float* const* x, float* out)
   }
 }
 
-// ---- row loop ---------------------------------------------------------------------------------------------
+// ---- row loops ----------------------------------------------------------------------------------------------
 
-// Computes y for rows [row_begin, row_end) and NT tokens starting at token t, whose inputs are x_tok / a_tok.
-template <int NT>
-void row_kernel(const MatrixView& w, const uint8_t* row, const float* const* x_tok, const ActBlock* const* a_tok,
-                float* out) {
-  switch (w.type) {
-    case DType::kF32: dot_float<LoadF32, NT>(row, w.cols, x_tok, out); return;
-    case DType::kF16: dot_float<LoadF16, NT>(row, w.cols, x_tok, out); return;
-    case DType::kBF16: dot_float<LoadBF16, NT>(row, w.cols, x_tok, out); return;
-    case DType::kQ8_0: dot_q8_0<NT>(reinterpret_cast<const BlockQ8_0*>(row), w.cols / kQK8_0, a_tok, out); return;
-    case DType::kQ4_0: dot_q4_0<NT>(reinterpret_cast<const BlockQ4_0*>(row), w.cols / kQK8_0, a_tok, out); return;
-    case DType::kQ4_K: dot_q4_k<NT>(reinterpret_cast<const BlockQ4_K*>(row), w.cols / kQK_K, a_tok, out); return;
-    case DType::kQ6_K: dot_q6_k<NT>(reinterpret_cast<const BlockQ6_K*>(row), w.cols / kQK_K, a_tok, out); return;
+// Calls fn.template operator()<NT>(t) for token tiles covering [t_begin, t_end): full tiles of kTokenTile, then
+// one smaller tile for the remainder.
+template <class Fn>
+void for_token_tiles(int64_t t_begin, int64_t t_end, Fn&& fn) {
+  int64_t t = t_begin;
+  for (; t + kTokenTile <= t_end; t += kTokenTile) fn.template operator()<kTokenTile>(t);
+  switch (t_end - t) {
+    case 3: fn.template operator()<3>(t); break;
+    case 2: fn.template operator()<2>(t); break;
+    case 1: fn.template operator()<1>(t); break;
+    default: break;
   }
-  HIRELM_CHECK_MSG(false, "matmul avx2: unsupported dtype");
 }
 
-template <int NT>
-void tile(const MatrixView& w, const float* x, const ActBlock* act, int64_t act_stride, float* y, int64_t t0,
-          int64_t row_begin, int64_t row_end) {
-  const float* x_tok[NT];
-  const ActBlock* a_tok[NT];
-  for (int i = 0; i < NT; ++i) {
-    x_tok[i] = x + (t0 + i) * w.cols;
-    a_tok[i] = act != nullptr ? act + (t0 + i) * act_stride : nullptr;
-  }
+void quant_rows(const MatrixView& w, const ActBlock* act, float* y, int64_t n_tokens, int64_t row_begin,
+                int64_t row_end) {
   const auto* base = static_cast<const uint8_t*>(w.data);
-  float out[NT];
-  for (int64_t r = row_begin; r < row_end; ++r) {
-    row_kernel<NT>(w, base + static_cast<size_t>(r) * w.row_bytes, x_tok, a_tok, out);
-    for (int i = 0; i < NT; ++i) y[(t0 + i) * w.rows + r] = out[i];
+  const int64_t act_stride = w.cols / kQK8_0;
+  for (int64_t tb = 0; tb < n_tokens; tb += kTokenBlock) {
+    const int64_t te = std::min(n_tokens, tb + kTokenBlock);
+    for (int64_t r = row_begin; r < row_end; r += kQuantRows) {
+      const int nr = static_cast<int>(std::min<int64_t>(kQuantRows, row_end - r));
+      const uint8_t* rows[kQuantRows];
+      for (int i = 0; i < nr; ++i) rows[i] = base + static_cast<size_t>(r + i) * w.row_bytes;
+      for_token_tiles(tb, te, [&]<int NT>(int64_t t) {
+        const ActBlock* a[NT];
+        for (int i = 0; i < NT; ++i) a[i] = act + (t + i) * act_stride;
+        float out[kQuantRows * NT];
+        if (nr == kQuantRows) {
+          quant_tile<kQuantRows, NT>(w.type, rows, w.cols, a, out);
+        } else {
+          quant_tile<1, NT>(w.type, rows, w.cols, a, out);
+        }
+        for (int i = 0; i < nr; ++i) {
+          for (int k = 0; k < NT; ++k) y[(t + k) * w.rows + r + i] = out[i * NT + k];
+        }
+      });
+    }
+  }
+}
+
+template <class Load>
+void float_rows(const MatrixView& w, const float* x, float* y, int64_t n_tokens, int64_t row_begin,
+                int64_t row_end) {
+  const auto* base = static_cast<const uint8_t*>(w.data);
+  if (n_tokens < kTokenTile) {
+    // Decode: each row streams once from memory against the few tokens.
+    for (int64_t r = row_begin; r < row_end; ++r) {
+      const void* row = base + static_cast<size_t>(r) * w.row_bytes;
+      for_token_tiles(0, n_tokens, [&]<int NT>(int64_t t) {
+        const float* xt[NT];
+        for (int i = 0; i < NT; ++i) xt[i] = x + (t + i) * w.cols;
+        float out[NT];
+        dot_float_stream<Load, NT>(row, w.cols, xt, out);
+        for (int i = 0; i < NT; ++i) y[(t + i) * w.rows + r] = out[i];
+      });
+    }
+    return;
+  }
+  // Prefill: register tiles of kFloatRows rows x kTokenTile tokens. F16/BF16 rows are widened to f32 once per
+  // token block into a per-thread buffer (grown once, then reused) instead of once per token tile.
+  constexpr bool kWiden = !std::is_same_v<Load, LoadF32>;
+  thread_local std::vector<float> widened;
+  if (kWiden && static_cast<int64_t>(widened.size()) < kFloatRows * w.cols) {
+    widened.resize(static_cast<size_t>(kFloatRows * w.cols));
+  }
+  for (int64_t tb = 0; tb < n_tokens; tb += kTokenBlock) {
+    const int64_t te = std::min(n_tokens, tb + kTokenBlock);
+    for (int64_t r = row_begin; r < row_end; r += kFloatRows) {
+      const int nr = static_cast<int>(std::min<int64_t>(kFloatRows, row_end - r));
+      const void* rows[kFloatRows];
+      for (int i = 0; i < nr; ++i) {
+        const void* src = base + static_cast<size_t>(r + i) * w.row_bytes;
+        if constexpr (kWiden) {
+          float* dst = widened.data() + i * w.cols;
+          int64_t c = 0;
+          for (; c + 8 <= w.cols; c += 8) _mm256_storeu_ps(dst + c, Load::load(src, c));
+          for (; c < w.cols; ++c) dst[c] = Load::scalar(src, c);
+          rows[i] = dst;
+        } else {
+          rows[i] = src;
+        }
+      }
+      for_token_tiles(tb, te, [&]<int NT>(int64_t t) {
+        const float* xt[NT];
+        for (int i = 0; i < NT; ++i) xt[i] = x + (t + i) * w.cols;
+        float out[kFloatRows * NT];
+        switch (nr) {
+          case 3: dot_float<LoadF32, 3, NT>(rows, w.cols, xt, out); break;
+          case 2: dot_float<LoadF32, 2, NT>(rows, w.cols, xt, out); break;
+          default: dot_float<LoadF32, 1, NT>(rows, w.cols, xt, out); break;
+        }
+        for (int i = 0; i < nr; ++i) {
+          for (int k = 0; k < NT; ++k) y[(t + k) * w.rows + r + i] = out[i * NT + k];
+        }
+      });
+    }
   }
 }
 
@@ -319,20 +487,13 @@ void avx2_prepare(DType type, const float* x, int64_t cols, int64_t token_begin,
 
 void matmul_rows_avx2(const MatrixView& w, const float* x, const void* prepared, float* y, int64_t n_tokens,
                       int64_t row_begin, int64_t row_end) {
-  const auto* act = static_cast<const ActBlock*>(prepared);
-  const int64_t act_stride = w.cols / kQK8_0;
-  for (int64_t tb = 0; tb < n_tokens; tb += kTokenBlock) {
-    const int64_t te = std::min(n_tokens, tb + kTokenBlock);
-    int64_t t = tb;
-    for (; t + kMaxTokenTile <= te; t += kMaxTokenTile) {
-      tile<kMaxTokenTile>(w, x, act, act_stride, y, t, row_begin, row_end);
-    }
-    switch (te - t) {
-      case 3: tile<3>(w, x, act, act_stride, y, t, row_begin, row_end); break;
-      case 2: tile<2>(w, x, act, act_stride, y, t, row_begin, row_end); break;
-      case 1: tile<1>(w, x, act, act_stride, y, t, row_begin, row_end); break;
-      default: break;
-    }
+  switch (w.type) {
+    case DType::kF32: float_rows<LoadF32>(w, x, y, n_tokens, row_begin, row_end); return;
+    case DType::kF16: float_rows<LoadF16>(w, x, y, n_tokens, row_begin, row_end); return;
+    case DType::kBF16: float_rows<LoadBF16>(w, x, y, n_tokens, row_begin, row_end); return;
+    default:
+      quant_rows(w, static_cast<const ActBlock*>(prepared), y, n_tokens, row_begin, row_end);
+      return;
   }
 }
 

@@ -140,6 +140,15 @@ TEST(MatmulDispatchTest, GenericIsAlwaysSupportedAndActiveIsSupported) {
   EXPECT_FALSE(isa_from_name("sse9").has_value());
 }
 
+TEST(MatmulDispatchTest, HirelmIsaValueSelectsASupportedPath) {
+  const std::vector<Isa> isas = supported_isas();
+  EXPECT_EQ(select_isa(""), isas.back());
+  EXPECT_EQ(select_isa("generic"), Isa::kGeneric);
+  EXPECT_EQ(select_isa("no-such-isa"), isas.back());
+  const bool has_avx2 = std::find(isas.begin(), isas.end(), Isa::kAvx2) != isas.end();
+  EXPECT_EQ(select_isa("avx2"), has_avx2 ? Isa::kAvx2 : isas.back());
+}
+
 TEST(MatmulTest, GetRowReturnsTheDequantizedRow) {
   const std::vector<float> w_f32 = gaussian(3 * 256, 9, 1.0f);
   std::vector<uint8_t> bytes(dtype_row_bytes(DType::kQ6_K, 256) * 3);
