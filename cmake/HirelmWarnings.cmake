@@ -1,5 +1,10 @@
 # Warnings and sanitizers for our own targets. Call hirelm_target_defaults(target) on every target we own.
-set(HIRELM_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow=local -Wno-missing-field-initializers)
+set(HIRELM_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND HIRELM_WARNING_FLAGS -Wshadow=local)
+else()
+  list(APPEND HIRELM_WARNING_FLAGS -Wshadow-uncaptured-local)
+endif()
 if(HIRELM_WERROR)
   list(APPEND HIRELM_WARNING_FLAGS -Werror)
 endif()
