@@ -1,0 +1,65 @@
+// What a caller asks the engine for and what it gets back: one generation request, the events it
+// streams, and the final result. Plain data; the Engine (engine.h) and, later, the scheduler run them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/sampling/logprobs.h"
+#include "engine/sampling/sampling_params.h"
+
+namespace hirelm::engine {
+
+struct GenerationRequest {
+  // Exactly one prompt form is used, the first present of: prompt_tokens, messages, prompt.
+  std::vector<int32_t> prompt_tokens;     // token ids, used as they are (no BOS added)
+  std::optional<nlohmann::ordered_json> messages; // chat messages [{"role", "content"}...], rendered with the
+                                          // model's chat template and its generation prompt
+  std::string prompt;                     // raw text; special-token strings in it are parsed as tokens
+                                          // and BOS is added when the tokenizer says so
+
+  sampling::SamplingOverrides sampling;   // unset fields come from the model's generation defaults;
+                                          // an unset seed is drawn at random (and reported in the result)
+  std::vector<std::string> stop;          // stop strings; never part of the output
+  std::vector<int32_t> stop_token_ids;    // extra stop tokens besides the model's end-of-sequence ids
+  bool ignore_eos = false;                // keep generating past end-of-sequence tokens
+  int64_t max_tokens = -1;                // generated-token limit; < 0: until the context is full
+  int top_logprobs = -1;                  // < 0: no logprobs; n >= 0: chosen token + n alternatives
+  // Whether the generated text starts inside a <think> block; unset: detected from the prompt text.
+  std::optional<bool> starts_in_reasoning;
+};
+
+enum class FinishReason { kStop, kLength, kCancelled };
+
+// "stop", "length" (OpenAI's names) and "cancelled" (the callback asked to stop).
+std::string_view finish_reason_name(FinishReason reason);
+
+struct StreamEvent {
+  std::string reasoning_delta;  // new reasoning text (inside <think>...</think>, tags excluded)
+  std::string content_delta;    // new answer text
+  std::vector<int32_t> tokens;  // token ids generated since the previous event
+  std::vector<sampling::TokenLogprobs> logprobs;  // one per token when requested
+};
+
+struct GenerationResult {
+  std::string reasoning;            // all reasoning text
+  std::string content;              // the answer; empty when the generation ended inside reasoning
+  bool has_reasoning = false;       // the output had a reasoning part
+  bool reasoning_closed = false;    // `</think>` was seen (or there was no reasoning)
+  std::vector<int32_t> tokens;      // generated token ids, including a final stop token if one ended it
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  FinishReason finish_reason = FinishReason::kStop;
+  std::string matched_stop;         // the stop string that ended it, if any
+  std::optional<int32_t> stop_token;  // the stop token that ended it, if any
+  uint64_t seed = 0;                // the seed actually used
+  double prefill_seconds = 0;       // wall time of the prompt's forward pass
+  double decode_seconds = 0;        // wall time of everything after it
+};
+
+}  // namespace hirelm::engine
