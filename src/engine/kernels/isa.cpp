@@ -4,16 +4,38 @@
 #include <cstdlib>
 #include <string>
 
+#if defined(HIRELM_HAVE_AVX2_KERNELS)
+#include <cpuid.h>
+#endif
+
 namespace hirelm::kernels {
 namespace {
+
+#if defined(HIRELM_HAVE_AVX2_KERNELS)
+// AVX2 + FMA + F16C, and an OS that saves the YMM registers (XCR0 bits 1 and 2). Read from cpuid directly:
+// not every compiler's __builtin_cpu_supports knows "f16c".
+bool cpu_has_avx2_fma_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
+  const bool fma = (ecx >> 12) & 1;
+  const bool osxsave = (ecx >> 27) & 1;
+  const bool avx = (ecx >> 28) & 1;
+  const bool f16c = (ecx >> 29) & 1;
+  if (!(fma && osxsave && avx && f16c)) return false;
+  unsigned xcr0_lo = 0, xcr0_hi = 0;
+  __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+  if ((xcr0_lo & 0x6) != 0x6) return false;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  return (ebx >> 5) & 1;  // AVX2
+}
+#endif
 
 bool cpu_has(Isa isa) {
   switch (isa) {
     case Isa::kGeneric: return true;
     case Isa::kAvx2:
 #if defined(HIRELM_HAVE_AVX2_KERNELS)
-      __builtin_cpu_init();
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+      return cpu_has_avx2_fma_f16c();
 #else
       return false;
 #endif
