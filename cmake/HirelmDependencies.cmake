@@ -6,6 +6,16 @@ pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
+# Resume intake (src/screening/documents): PDF (poppler-cpp), DOCX (libzip + pugixml), HTML (libxml2),
+# encodings (ICU), OCR (tesseract + leptonica, optional: intake reports ocr_unavailable without it).
+# cairo only writes test and benchmark fixtures.
+pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+find_package(pugixml REQUIRED)
+find_package(LibXml2 REQUIRED)
+find_package(ICU REQUIRED COMPONENTS uc i18n)
+pkg_check_modules(TESSERACT IMPORTED_TARGET tesseract lept)
+pkg_check_modules(CAIRO IMPORTED_TARGET cairo)
 if(HIRELM_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)

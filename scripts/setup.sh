@@ -18,6 +18,8 @@ packages=(
   nlohmann-json3-dev libutf8proc-dev libpcre2-dev libicu-dev libzstd-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   nodejs npm python3
+  libpoppler-cpp-dev libzip-dev libpugixml-dev libxml2-dev libcairo2-dev fonts-wqy-zenhei
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
 )
 
 missing=()
