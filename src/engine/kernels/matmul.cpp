@@ -64,10 +64,14 @@ struct MatmulJob {
 };
 
 // Rows per work chunk: about 4 chunks per thread for balance, a multiple of 4 rows, and at least enough rows
-// that a chunk is worth a counter increment.
-int64_t choose_chunk_rows(int64_t rows, int64_t n_tokens, int n_threads) {
-  if (n_threads <= 1) return std::max<int64_t>(rows, 1);
-  int64_t chunk = (rows + 4 * n_threads - 1) / (4 * n_threads);
+// that a chunk is worth a counter increment. When the tokens span several token blocks the paths re-read a
+// chunk's weights once per block, so the chunk is also capped to about kChunkCacheBytes of weights to keep
+// those re-reads in the core's L2 instead of memory.
+constexpr size_t kChunkCacheBytes = 256 * 1024;
+
+int64_t choose_chunk_rows(int64_t rows, size_t row_bytes, int64_t n_tokens, int n_threads) {
+  int64_t chunk = n_threads <= 1 ? rows : (rows + 4 * n_threads - 1) / (4 * n_threads);
+  if (n_tokens > 16 && row_bytes > 0) chunk = std::min<int64_t>(chunk, static_cast<int64_t>(kChunkCacheBytes / row_bytes));
   const int64_t min_rows = n_tokens >= 8 ? 4 : 16;
   chunk = std::max(chunk, min_rows);
   chunk = (chunk + 3) / 4 * 4;
@@ -115,10 +119,10 @@ void matmul_with_isa(Isa isa, const MatrixView& w, const float* x, float* y, int
   HIRELM_CHECK_MSG(isa == Isa::kGeneric, "matmul: this build has only the generic path");
 #endif
 
-  job.chunk_rows = choose_chunk_rows(w.rows, n_tokens, n_threads);
+  job.chunk_rows = choose_chunk_rows(w.rows, w.row_bytes, n_tokens, n_threads);
   job.n_chunks = (w.rows + job.chunk_rows - 1) / job.chunk_rows;
   if (n_threads == 1 || job.n_chunks == 1) {
-    job.run_rows(0, w.rows);
+    job.work();
     return;
   }
   MatmulJob* j = &job;
