@@ -18,16 +18,32 @@
 #include "engine/kernels/quantize.h"
 #include "util/check.h"
 
+// Fully unrolls the small fixed-trip loops of the register tiles (over rows, tokens and sub-blocks), so the
+// tile arrays live in registers instead of on the stack. GCC and clang both read this pragma.
+#define HIRELM_UNROLL _Pragma("GCC unroll 16")
+
 namespace hirelm::kernels::detail {
 namespace {
 
-// One block of 32 quantized activations: value[i] ~= d * q[i]; dsum = d * sum(q), for the Q4_K mins.
-struct ActBlock {
-  float d;
-  float dsum;
-  int8_t q[32];
+// One token's quantized activations in blocks of 32: value[32b + i] ~= d[b] * q[32b + i], and
+// dsum[b] = d[b] * sum_i q[32b + i] (for the Q4_K mins). Structure of arrays, so that the 8 scales and sums
+// under one K-quant super-block load as one vector. In the prepared buffer a token occupies
+// act_row_bytes(cols): cols int8 values, then the n_blocks scales, then the n_blocks sums.
+struct ActRow {
+  const int8_t* q;
+  const float* d;
+  const float* dsum;
 };
-static_assert(sizeof(ActBlock) == 40);
+
+size_t act_row_bytes(int64_t cols) {
+  return static_cast<size_t>(cols) + 2 * sizeof(float) * static_cast<size_t>(cols / kQK8_0);
+}
+
+ActRow act_row(const void* prepared, int64_t cols, int64_t token) {
+  const auto* base = static_cast<const uint8_t*>(prepared) + static_cast<size_t>(token) * act_row_bytes(cols);
+  const auto* d = reinterpret_cast<const float*>(base + cols);
+  return {reinterpret_cast<const int8_t*>(base), d, d + cols / kQK8_0};
+}
 
 // Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights.
 constexpr int kQuantRows = 2;    // quantized: 2 rows x 4 tokens
@@ -64,7 +80,7 @@ inline __m256i dot_i8_pairs(__m256i w_abs, __m256i w, __m256i a) {
 
 // ---- activation quantization -------------------------------------------------------------------------
 
-void quantize_activations(const float* x, ActBlock* out, int64_t n_blocks) {
+void quantize_activations(const float* x, int8_t* q_out, float* d_out, float* dsum_out, int64_t n_blocks) {
   const __m256 sign_mask = _mm256_set1_ps(-0.0f);
   const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   for (int64_t b = 0; b < n_blocks; ++b) {
@@ -88,133 +104,168 @@ void quantize_activations(const float* x, ActBlock* out, int64_t n_blocks) {
     const __m256i q01 = _mm256_packs_epi32(q[0], q[1]);
     const __m256i q23 = _mm256_packs_epi32(q[2], q[3]);
     const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(q01, q23), perm);
-    out[b].d = d;
-    out[b].dsum = d * static_cast<float>(sum);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[b].q), bytes);
+    d_out[b] = d;
+    dsum_out[b] = d * static_cast<float>(sum);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q_out + 32 * b), bytes);
   }
 }
 
 // ---- quantized kernels: NR weight rows x NT tokens -----------------------------------------------------
-// w[r] points at row r's blocks, a[t] at token t's activation blocks; out[r * NT + t] receives the dot product.
+// w[r] points at row r's blocks, a[t] holds token t's activations; out[r * NT + t] receives the dot product.
+// Activation scales are broadcast straight from memory (a load, not an ALU op) and the weight scales, shared
+// by the NT tokens, are broadcast once per block.
 
 template <int NR, int NT>
-void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActBlock* const* a, float* out) {
+void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, float* out) {
   __m256 acc[NR][NT];
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
   for (int64_t b = 0; b < n_blocks; ++b) {
     __m256i wq[NR];
     __m256i w_abs[NR];
-    float dw[NR];
+    __m256 dw[NR];
+    HIRELM_UNROLL
     for (int r = 0; r < NR; ++r) {
       wq[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r][b].qs));
       w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
-      dw[r] = half_to_float(w[r][b].d);
+      dw[r] = _mm256_set1_ps(half_to_float(w[r][b].d));
     }
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) {
-      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t][b].q));
-      const float da = a[t][b].d;
+      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
+      const __m256 da = _mm256_broadcast_ss(a[t].d + b);
+      HIRELM_UNROLL
       for (int r = 0; r < NR; ++r) {
-        const __m256 s = _mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq));
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r] * da), s, acc[r][t]);
+        const __m256 s = _mm256_mul_ps(_mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq)), da);
+        acc[r][t] = _mm256_fmadd_ps(dw[r], s, acc[r][t]);
       }
     }
   }
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
   }
 }
 
 template <int NR, int NT>
-void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActBlock* const* a, float* out) {
+void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, float* out) {
   const __m128i low_mask = _mm_set1_epi8(0x0F);
   const __m256i eight = _mm256_set1_epi8(8);
   __m256 acc[NR][NT];
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
   for (int64_t b = 0; b < n_blocks; ++b) {
     __m256i wq[NR];
     __m256i w_abs[NR];
-    float dw[NR];
+    __m256 dw[NR];
+    HIRELM_UNROLL
     for (int r = 0; r < NR; ++r) {
       const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[r][b].qs));
       const __m128i lo = _mm_and_si128(packed, low_mask);                     // values 0..15
       const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low_mask);  // values 16..31
       wq[r] = _mm256_sub_epi8(_mm256_set_m128i(hi, lo), eight);
       w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
-      dw[r] = half_to_float(w[r][b].d);
+      dw[r] = _mm256_set1_ps(half_to_float(w[r][b].d));
     }
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) {
-      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t][b].q));
-      const float da = a[t][b].d;
+      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
+      const __m256 da = _mm256_broadcast_ss(a[t].d + b);
+      HIRELM_UNROLL
       for (int r = 0; r < NR; ++r) {
-        const __m256 s = _mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq));
-        acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r] * da), s, acc[r][t]);
+        const __m256 s = _mm256_mul_ps(_mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq)), da);
+        acc[r][t] = _mm256_fmadd_ps(dw[r], s, acc[r][t]);
       }
     }
   }
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
   }
 }
 
-// Q4_K: sum over sub-blocks j of d*sc[j] * dot(q, a) - dmin*m[j] * sum(a); the unsigned nibbles go straight
-// into maddubs' unsigned operand (no sign trick needed).
+// The 8 six-bit scales (bytes 0..7) and mins (bytes 8..15) of a Q4_K block, unpacked 4 at a time with 32-bit
+// masks (same layout as unpack_scale_min_k4).
+inline __m128i unpack_q4_k_scales(const uint8_t* packed) {
+  constexpr uint32_t kLow6 = 0x3F3F3F3Fu, kLow4 = 0x0F0F0F0Fu, kLow2 = 0x03030303u;
+  uint32_t u[4];
+  std::memcpy(u, packed, 12);
+  const uint32_t mins_hi = ((u[2] >> 4) & kLow4) | (((u[1] >> 6) & kLow2) << 4);  // mins 4..7
+  const uint32_t mins_lo = u[1] & kLow6;                                          // mins 0..3
+  const uint32_t scales_hi = (u[2] & kLow4) | (((u[0] >> 6) & kLow2) << 4);       // scales 4..7
+  const uint32_t scales_lo = u[0] & kLow6;                                        // scales 0..3
+  return _mm_setr_epi32(static_cast<int>(scales_lo), static_cast<int>(scales_hi), static_cast<int>(mins_lo),
+                        static_cast<int>(mins_hi));
+}
+
+// Q4_K: sum over sub-blocks j of d*sc[j] * da[j] * dot(q, a) - dmin*m[j] * dsum[j]. The unsigned nibbles go
+// straight into maddubs' unsigned operand (no sign trick). Per super-block the 8 scale products of each
+// (row, token) are computed as one vector and stored, so the inner loop broadcasts them from memory.
 template <int NR, int NT>
-void dot_q4_k(const BlockQ4_K* const* w, int64_t n_superblocks, const ActBlock* const* a, float* out) {
+void dot_q4_k(const BlockQ4_K* const* w, int64_t n_superblocks, const ActRow* a, float* out) {
   const __m256i low_mask = _mm256_set1_epi8(0x0F);
   const __m256i ones = _mm256_set1_epi16(1);
   __m256 acc[NR][NT];
-  float min_acc[NR][NT];
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
-    for (int t = 0; t < NT; ++t) {
-      acc[r][t] = _mm256_setzero_ps();
-      min_acc[r][t] = 0.0f;
-    }
+    HIRELM_UNROLL
+    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
+  alignas(32) float factor[NR][NT][8];  // d * sc[j] * da[j]
   for (int64_t sb = 0; sb < n_superblocks; ++sb) {
-    float d_sub[NR][8];  // d * sc[j]
+    HIRELM_UNROLL
     for (int r = 0; r < NR; ++r) {
       const BlockQ4_K& blk = w[r][sb];
-      const float d = half_to_float(blk.d);
-      const float dmin = half_to_float(blk.dmin);
-      uint8_t sc[8];
-      uint8_t mn[8];
-      for (int j = 0; j < 8; ++j) unpack_scale_min_k4(j, blk.scales, &sc[j], &mn[j]);
-      for (int j = 0; j < 8; ++j) d_sub[r][j] = d * static_cast<float>(sc[j]);
+      const __m128i sm = unpack_q4_k_scales(blk.scales);
+      const __m256 sc = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(sm));
+      const __m256 mn = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(sm, 8)));
+      const __m256 d_sub = _mm256_mul_ps(_mm256_set1_ps(half_to_float(blk.d)), sc);
+      const __m256 m_sub = _mm256_mul_ps(_mm256_set1_ps(half_to_float(blk.dmin)), mn);
+      HIRELM_UNROLL
       for (int t = 0; t < NT; ++t) {
-        const ActBlock* at = a[t] + 8 * sb;
-        float m = 0.0f;
-        for (int j = 0; j < 8; ++j) m += static_cast<float>(mn[j]) * at[j].dsum;
-        min_acc[r][t] += dmin * m;
+        _mm256_store_ps(factor[r][t], _mm256_mul_ps(d_sub, _mm256_loadu_ps(a[t].d + 8 * sb)));
+        // The mins' contribution, subtracted lane-wise; the final horizontal sum adds the lanes up.
+        acc[r][t] = _mm256_fnmadd_ps(m_sub, _mm256_loadu_ps(a[t].dsum + 8 * sb), acc[r][t]);
       }
     }
+    HIRELM_UNROLL
     for (int c = 0; c < 4; ++c) {
       __m256i lo[NR];
       __m256i hi[NR];
+      HIRELM_UNROLL
       for (int r = 0; r < NR; ++r) {
         const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r][sb].qs + 32 * c));
         lo[r] = _mm256_and_si256(packed, low_mask);
         hi[r] = _mm256_and_si256(_mm256_srli_epi16(packed, 4), low_mask);
       }
+      HIRELM_UNROLL
       for (int t = 0; t < NT; ++t) {
-        const ActBlock& a0 = a[t][8 * sb + 2 * c];
-        const ActBlock& a1 = a[t][8 * sb + 2 * c + 1];
-        const __m256i q0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0.q));
-        const __m256i q1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a1.q));
+        const int8_t* q = a[t].q + kQK_K * sb + 64 * c;
+        const __m256i q0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+        const __m256i q1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32));
+        HIRELM_UNROLL
         for (int r = 0; r < NR; ++r) {
           const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo[r], q0), ones);
           const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi[r], q1), ones);
-          acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d_sub[r][2 * c] * a0.d), _mm256_cvtepi32_ps(p0), acc[r][t]);
-          acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d_sub[r][2 * c + 1] * a1.d), _mm256_cvtepi32_ps(p1), acc[r][t]);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&factor[r][t][2 * c]), _mm256_cvtepi32_ps(p0), acc[r][t]);
+          acc[r][t] =
+              _mm256_fmadd_ps(_mm256_broadcast_ss(&factor[r][t][2 * c + 1]), _mm256_cvtepi32_ps(p1), acc[r][t]);
         }
       }
     }
   }
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]) - min_acc[r][t];
+    HIRELM_UNROLL
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
   }
 }
 
@@ -239,44 +290,62 @@ inline __m256i q6_k_group(const BlockQ6_K& blk, int h, int k) {
 // Q6_K: sign-trick dot of each 32-value group with its activation block; the two 16-value sub-block scales of
 // the group are applied by madd (int16 lanes 0..7 come from bytes 0..15, lanes 8..15 from bytes 16..31).
 template <int NR, int NT>
-void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActBlock* const* a, float* out) {
+void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a, float* out) {
   __m256 acc[NR][NT];
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
   for (int64_t sb = 0; sb < n_superblocks; ++sb) {
-    float d[NR];
-    for (int r = 0; r < NR; ++r) d[r] = half_to_float(w[r][sb].d);
+    __m256 d[NR];
+    __m128i sc128[NR];  // the 16 int8 sub-block scales
+    HIRELM_UNROLL
+    for (int r = 0; r < NR; ++r) {
+      d[r] = _mm256_set1_ps(half_to_float(w[r][sb].d));
+      sc128[r] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[r][sb].scales));
+    }
+    HIRELM_UNROLL
     for (int h = 0; h < 2; ++h) {
+      HIRELM_UNROLL
       for (int k = 0; k < 4; ++k) {
         __m256i wq[NR];
         __m256i w_abs[NR];
         __m256i scales[NR];
+        // Bytes [s_i x 8, s_(i+1) x 8] for the group's two sub-block scales i = 8h + 2k, widened to int16.
+        const char i0 = static_cast<char>(8 * h + 2 * k);
+        const char i1 = static_cast<char>(i0 + 1);
+        const __m128i pick = _mm_setr_epi8(i0, i0, i0, i0, i0, i0, i0, i0, i1, i1, i1, i1, i1, i1, i1, i1);
+        HIRELM_UNROLL
         for (int r = 0; r < NR; ++r) {
           wq[r] = q6_k_group(w[r][sb], h, k);
           w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
-          const int8_t* sc = w[r][sb].scales + 8 * h + 2 * k;
-          scales[r] = _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
+          scales[r] = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc128[r], pick));
         }
+        HIRELM_UNROLL
         for (int t = 0; t < NT; ++t) {
-          const ActBlock& ab = a[t][8 * sb + 4 * h + k];
-          const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ab.q));
+          const int64_t b = 8 * sb + 4 * h + k;
+          const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
+          const __m256 da = _mm256_broadcast_ss(a[t].d + b);
+          HIRELM_UNROLL
           for (int r = 0; r < NR; ++r) {
             const __m256i prod16 = _mm256_maddubs_epi16(w_abs[r], _mm256_sign_epi8(aq, wq[r]));
-            const __m256i s = _mm256_madd_epi16(prod16, scales[r]);
-            acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d[r] * ab.d), _mm256_cvtepi32_ps(s), acc[r][t]);
+            const __m256 s = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(prod16, scales[r])), da);
+            acc[r][t] = _mm256_fmadd_ps(d[r], s, acc[r][t]);
           }
         }
       }
     }
   }
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
   }
 }
 
 template <int NR, int NT>
-void quant_tile(DType type, const uint8_t* const* rows, int64_t cols, const ActBlock* const* a, float* out) {
+void quant_tile(DType type, const uint8_t* const* rows, int64_t cols, const ActRow* a, float* out) {
   switch (type) {
     case DType::kQ8_0:
       dot_q8_0<NR, NT>(reinterpret_cast<const BlockQ8_0* const*>(rows), cols / kQK8_0, a, out);
@@ -319,19 +388,26 @@ struct LoadBF16 {
 template <class Load, int NR, int NT>
 void dot_float(const void* const* rows, int64_t cols, const float* const* x, float* out) {
   __m256 acc[NR][NT];
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
   int64_t c = 0;
   for (; c + 8 <= cols; c += 8) {
     __m256 wv[NR];
+    HIRELM_UNROLL
     for (int r = 0; r < NR; ++r) wv[r] = Load::load(rows[r], c);
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) {
       const __m256 xv = _mm256_loadu_ps(x[t] + c);
+      HIRELM_UNROLL
       for (int r = 0; r < NR; ++r) acc[r][t] = _mm256_fmadd_ps(wv[r], xv, acc[r][t]);
     }
   }
+  HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) {
       float s = hsum(acc[r][t]);
       for (int64_t k = c; k < cols; ++k) s += Load::scalar(rows[r], k) * x[t][k];
@@ -345,6 +421,7 @@ template <class Load, int NT>
 void dot_float_stream(const void* row, int64_t cols, const float* const* x, float* out) {
   __m256 acc0[NT];
   __m256 acc1[NT];
+  HIRELM_UNROLL
   for (int t = 0; t < NT; ++t) {
     acc0[t] = _mm256_setzero_ps();
     acc1[t] = _mm256_setzero_ps();
@@ -353,6 +430,7 @@ void dot_float_stream(const void* row, int64_t cols, const float* const* x, floa
   for (; c + 16 <= cols; c += 16) {
     const __m256 w0 = Load::load(row, c);
     const __m256 w1 = Load::load(row, c + 8);
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) {
       acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x[t] + c), acc0[t]);
       acc1[t] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x[t] + c + 8), acc1[t]);
@@ -360,8 +438,10 @@ void dot_float_stream(const void* row, int64_t cols, const float* const* x, floa
   }
   for (; c + 8 <= cols; c += 8) {
     const __m256 w0 = Load::load(row, c);
+    HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x[t] + c), acc0[t]);
   }
+  HIRELM_UNROLL
   for (int t = 0; t < NT; ++t) {
     float s = hsum(_mm256_add_ps(acc0[t], acc1[t]));
     for (int64_t k = c; k < cols; ++k) s += Load::scalar(row, k) * x[t][k];
@@ -385,10 +465,9 @@ void for_token_tiles(int64_t t_begin, int64_t t_end, Fn&& fn) {
   }
 }
 
-void quant_rows(const MatrixView& w, const ActBlock* act, float* y, int64_t n_tokens, int64_t row_begin,
+void quant_rows(const MatrixView& w, const void* prepared, float* y, int64_t n_tokens, int64_t row_begin,
                 int64_t row_end) {
   const auto* base = static_cast<const uint8_t*>(w.data);
-  const int64_t act_stride = w.cols / kQK8_0;
   for (int64_t tb = 0; tb < n_tokens; tb += kTokenBlock) {
     const int64_t te = std::min(n_tokens, tb + kTokenBlock);
     for (int64_t r = row_begin; r < row_end; r += kQuantRows) {
@@ -396,8 +475,8 @@ void quant_rows(const MatrixView& w, const ActBlock* act, float* y, int64_t n_to
       const uint8_t* rows[kQuantRows];
       for (int i = 0; i < nr; ++i) rows[i] = base + static_cast<size_t>(r + i) * w.row_bytes;
       for_token_tiles(tb, te, [&]<int NT>(int64_t t) {
-        const ActBlock* a[NT];
-        for (int i = 0; i < NT; ++i) a[i] = act + (t + i) * act_stride;
+        ActRow a[NT];
+        for (int i = 0; i < NT; ++i) a[i] = act_row(prepared, w.cols, t + i);
         float out[kQuantRows * NT];
         if (nr == kQuantRows) {
           quant_tile<kQuantRows, NT>(w.type, rows, w.cols, a, out);
@@ -475,14 +554,17 @@ void float_rows(const MatrixView& w, const float* x, float* y, int64_t n_tokens,
 
 size_t avx2_prepared_bytes(DType type, int64_t cols, int64_t n_tokens) {
   if (!uses_int8_activations(type)) return 0;
-  return static_cast<size_t>(n_tokens) * static_cast<size_t>(cols / kQK8_0) * sizeof(ActBlock);
+  return static_cast<size_t>(n_tokens) * act_row_bytes(cols);
 }
 
 void avx2_prepare(DType type, const float* x, int64_t cols, int64_t token_begin, int64_t token_end, void* prepared) {
   if (!uses_int8_activations(type)) return;
   const int64_t n_blocks = cols / kQK8_0;
-  auto* act = static_cast<ActBlock*>(prepared);
-  for (int64_t t = token_begin; t < token_end; ++t) quantize_activations(x + t * cols, act + t * n_blocks, n_blocks);
+  for (int64_t t = token_begin; t < token_end; ++t) {
+    auto* base = static_cast<uint8_t*>(prepared) + static_cast<size_t>(t) * act_row_bytes(cols);
+    auto* d = reinterpret_cast<float*>(base + cols);
+    quantize_activations(x + t * cols, reinterpret_cast<int8_t*>(base), d, d + n_blocks, n_blocks);
+  }
 }
 
 void matmul_rows_avx2(const MatrixView& w, const float* x, const void* prepared, float* y, int64_t n_tokens,
@@ -492,7 +574,7 @@ void matmul_rows_avx2(const MatrixView& w, const float* x, const void* prepared,
     case DType::kF16: float_rows<LoadF16>(w, x, y, n_tokens, row_begin, row_end); return;
     case DType::kBF16: float_rows<LoadBF16>(w, x, y, n_tokens, row_begin, row_end); return;
     default:
-      quant_rows(w, static_cast<const ActBlock*>(prepared), y, n_tokens, row_begin, row_end);
+      quant_rows(w, prepared, y, n_tokens, row_begin, row_end);
       return;
   }
 }
