@@ -1,6 +1,7 @@
 // jinja2's built-in filters (the subset chat templates use), with Hugging Face's `tojson`.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "engine/template/builtins.h"
@@ -495,18 +496,36 @@ Value apply_filter(Interpreter& in, const std::string& name, const Value& input,
     return Value(Json(std::fabs(as_double(j))));
   }
   if (name == "round") {
+    // jinja2: "common" is Python's round() (ties to even on the exact binary value; an int stays an
+    // int), "ceil"/"floor" scale by 10**precision and always give a float.
     const Json& j = require_json(input, "round", line);
     if (!is_number(j)) throw_template_error(line, "round: expected a number, got " + input.type_name());
     int64_t precision = p.given(0) ? as_int(require_json(p.at(0), "round precision", line)) : 0;
+    precision = std::clamp<int64_t>(precision, -300, 300);
     std::string method = p.str(1).value_or("common");
-    double scale = std::pow(10.0, static_cast<double>(std::clamp<int64_t>(precision, -300, 300)));
-    double x = as_double(j) * scale;
-    double r = method == "common" ? std::round(x) : method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : NAN;
-    if (std::isnan(r)) throw_template_error(line, "round: method must be 'common', 'ceil' or 'floor'");
+    if (method != "common" && method != "ceil" && method != "floor") {
+      throw_template_error(line, "round: method must be 'common', 'ceil' or 'floor'");
+    }
+    double x = as_double(j);
+    if (method == "common") {
+      if (is_integer(j) && precision >= 0) return Value(Json(as_int(j)));
+      if (precision >= 0) {
+        // printf rounds the exact binary value correctly, ties to even, as Python's round does.
+        char buf[512];
+        std::snprintf(buf, sizeof(buf), "%.*f", static_cast<int>(std::min<int64_t>(precision, 100)), x);
+        return Value(Json(std::strtod(buf, nullptr)));
+      }
+      double scale = std::pow(10.0, static_cast<double>(-precision));
+      double r = std::nearbyint(x / scale) * scale;
+      return is_integer(j) ? Value(Json(static_cast<int64_t>(r))) : Value(Json(r));
+    }
+    double scale = std::pow(10.0, static_cast<double>(precision));
+    double r = method == "ceil" ? std::ceil(x * scale) : std::floor(x * scale);
     return Value(Json(r / scale));
   }
   if (name == "int" || name == "float") {
     Value fallback = p.given(0) ? p.at(0) : (name == "int" ? Value(Json(0)) : Value(Json(0.0)));
+    if (input.is_undefined()) throw_template_error(line, input.undefined_hint());  // int(Undefined) fails
     if (!input.is_json()) return fallback;
     const Json& j = input.json();
     if (is_number(j)) {

@@ -424,6 +424,7 @@ Value Interpreter::eval_call(const Expr& e) {
 }
 
 Value Interpreter::eval_slice(const Expr& e) {
+  // jinja2 compiles slices to plain Python subscripts, so unlike [key] a bad slice is an error.
   Value object = eval(*e.children[0]);
   if (object.is_undefined()) fail_undefined(object, e.line);
   const Json& j = require_json(object, "a slice", e.line);

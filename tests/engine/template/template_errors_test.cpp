@@ -84,6 +84,8 @@ TEST(TemplateErrors, RuntimeErrorsFollowJinja) {
   EXPECT_THROW(render("{% for x in 5 %}{% endfor %}"), InvalidInputError);
   EXPECT_THROW(render("{% set x = 1 %}{% set x.y = 2 %}"), InvalidInputError);
   EXPECT_THROW(render("{{ 9223372036854775807 + 1 }}"), InvalidInputError);
+  EXPECT_THROW(render("{% set x = 5 %}{{ x[1:] }}"), InvalidInputError);  // slices are plain subscripts
+  EXPECT_THROW(render("{{ nothing | int }}"), InvalidInputError);
   // The sandbox is immutable, as in Hugging Face.
   EXPECT_THROW(render("{{ messages.append(1) }}"), InvalidInputError);
   EXPECT_THROW(render("{{ messages[0].update({}) }}"), InvalidInputError);

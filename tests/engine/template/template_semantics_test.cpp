@@ -245,5 +245,30 @@ TEST(TemplateSemantics, ContinueInNestedIfInsideLoop) {
             "ua");
 }
 
+TEST(TemplateSemantics, RoundFollowsPython) {
+  EXPECT_EQ(render("{{ 2.5|round }} {{ 0.125|round(2) }} {{ 3|round }} {{ 2.1|round(0, 'ceil') }} {{ 7|round(0, 'floor') }}"),
+            "2.0 0.12 3 3.0 7.0");
+}
+
+TEST(TemplateSemantics, FailedSubscriptIsUndefined) {
+  EXPECT_EQ(render("{{ messages[0]['nope'] is defined }}{{ l[10] is defined }}{{ d[0] is defined }}{{ none.x is defined }}"),
+            "FalseFalseFalseFalse");
+}
+
+TEST(TemplateSemantics, ReasoningSplitLikeQwen3) {
+  EXPECT_EQ(render("{% set c = '<think>\\nr\\n</think>\\n\\nDone.' %}{{ c.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') }}|{{ c.split('</think>')[-1].lstrip('\\n') }}"),
+            "r|Done.");
+}
+
+TEST(TemplateSemantics, BooleanTests) {
+  EXPECT_EQ(render("{{ (1 == 2) is false }}{{ 0 is false }}{{ missing is false }}{{ true is true }}"),
+            "TrueFalseFalseTrue");
+}
+
+TEST(TemplateSemantics, ReverseSliceAndIndexArithmetic) {
+  EXPECT_EQ(render("{% for m in messages[::-1] %}{{ (messages|length - 1) - loop.index0 }}{{ m.role[0] }}{% endfor %}"),
+            "2a1u0s");
+}
+
 }  // namespace
 }  // namespace hirelm::templating
