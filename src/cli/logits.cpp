@@ -1,0 +1,92 @@
+// `hirelm logits --model PATH --ids 1,2,3`: the logits of the last position as one JSON line
+// {"logits": [...]} (full vocabulary, f32 printed with %.9g so they round-trip exactly). The ids are
+// evaluated as one batch from position 0 with an f32 KV cache unless --kv-type says otherwise.
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "engine/kernels/thread_pool.h"
+#include "engine/kv/kv_cache.h"
+#include "engine/model/qwen2_model.h"
+#include "util/error.h"
+
+namespace hirelm::cli {
+namespace {
+
+std::vector<int32_t> parse_ids(const std::string& text) {
+  std::vector<int32_t> ids;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || v < 0 || v > INT32_MAX) {
+      throw InvalidInputError("--ids: expected comma-separated token ids, got '" + item + "'");
+    }
+    ids.push_back(static_cast<int32_t>(v));
+    start = end + 1;
+  }
+  return ids;
+}
+
+int logits_main(int argc, char** argv) {
+  const std::vector<OptionSpec> specs = {
+      {"model", "m", true, false, "model: a .gguf file or a Hugging Face directory"},
+      {"ids", "", true, false, "comma-separated token ids, evaluated from position 0"},
+      {"dtype", "", true, false, "compute type of the weights: f32|f16|bf16|q8_0|q4_0|q4_k|q6_k (GGUF: the file's own)"},
+      {"kv-type", "", true, false, "KV cache type: f32 (default) or f16"},
+      {"threads", "t", true, false, "threads (default: all cores)"},
+      {"help", "h", false, false, "show this help"},
+  };
+  Args args(specs, argc, argv, 2);
+  if (args.has("help")) {
+    std::printf("usage: hirelm logits --model PATH --ids 1,2,3 [--dtype D] [-t THREADS]\n\n"
+                "Prints {\"logits\": [...]} for the last position as one JSON line.\n\n%s",
+                format_options(specs).c_str());
+    return kExitOk;
+  }
+  if (!args.positionals().empty()) throw InvalidInputError("unexpected argument '" + args.positionals()[0] + "'");
+  auto path = args.get("model");
+  if (!path) throw InvalidInputError("--model is required (see --help)");
+  auto ids_text = args.get("ids");
+  if (!ids_text) throw InvalidInputError("--ids is required (see --help)");
+  std::vector<int32_t> ids = parse_ids(*ids_text);
+  model::LoadOptions options;
+  if (auto d = args.get("dtype")) options.dtype = model::parse_dtype(*d);
+  kv::KvType kv_type = kv::parse_kv_type(args.get_or("kv-type", "f32"));
+  long long threads = args.get_int("threads", static_cast<long long>(std::max(1u, std::thread::hardware_concurrency())));
+  if (threads < 1 || threads > 1024) throw InvalidInputError("--threads: expected 1..1024, got " + std::to_string(threads));
+
+  model::Qwen2Model m = model::Qwen2Model::load(*path, options);
+  kv::KvCache cache(m.kv_cache_options(static_cast<int64_t>(ids.size()), 1, kv_type));
+  kernels::ThreadPool pool(static_cast<int>(threads));
+  std::vector<float> logits;
+  m.forward(model::make_sequence_batch(ids, 0, 0, false), cache, pool, &logits);
+
+  std::string out = "{\"logits\": [";
+  out.reserve(logits.size() * 16 + 16);
+  char buf[32];
+  for (size_t i = 0; i < logits.size(); ++i) {
+    int n = std::snprintf(buf, sizeof buf, i ? ", %.9g" : "%.9g", static_cast<double>(logits[i]));
+    out.append(buf, static_cast<size_t>(n));
+  }
+  out += "]}\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+HIRELM_COMMAND(logits, "logits", "print the last position's logits for token ids as JSON", logits_main);
+
+}  // namespace hirelm::cli
