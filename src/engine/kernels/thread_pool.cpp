@@ -1,6 +1,6 @@
 // A fork-join pool: the caller publishes a job by bumping a generation counter; workers spin on the counter
 // for a short while (so back-to-back kernels of one forward pass find them awake) and then sleep on a
-// condition variable. run() allocates nothing: the job is passed by pointer.
+// condition variable. run() allocates nothing: the job is passed as a function pointer and a context pointer.
 #include "engine/kernels/thread_pool.h"
 
 #include <atomic>
@@ -47,7 +47,8 @@ struct ThreadPool::Impl {
   std::atomic<uint64_t> generation{0};
   std::atomic<int> pending{0};
   std::atomic<bool> stopping{false};
-  const std::function<void(int, int)>* job = nullptr;
+  void (*job_call)(void*, int, int) = nullptr;
+  void* job_ctx = nullptr;
   std::mutex wake_mutex;
   std::condition_variable wake;
   std::mutex run_mutex;  // serialises run() calls from different threads
@@ -62,7 +63,7 @@ struct ThreadPool::Impl {
       }
       seen = generation.load(std::memory_order_acquire);
       if (stopping.load(std::memory_order_acquire)) return;
-      (*job)(index, n_threads);
+      job_call(job_ctx, index, n_threads);
       pending.fetch_sub(1, std::memory_order_acq_rel);
     }
   }
@@ -93,15 +94,22 @@ ThreadPool::~ThreadPool() {
 int ThreadPool::size() const { return impl_->n_threads; }
 
 void ThreadPool::run(const std::function<void(int thread_index, int n_threads)>& fn) {
+  run_raw([](void* ctx, int thread_index, int n_threads) {
+    (*static_cast<const std::function<void(int, int)>*>(ctx))(thread_index, n_threads);
+  }, const_cast<void*>(static_cast<const void*>(&fn)));
+}
+
+void ThreadPool::run_raw(void (*call)(void* ctx, int thread_index, int n_threads), void* ctx) {
   if (impl_->n_threads == 1) {
-    fn(0, 1);
+    call(ctx, 0, 1);
     return;
   }
   std::lock_guard<std::mutex> run_lock(impl_->run_mutex);
-  impl_->job = &fn;
+  impl_->job_call = call;
+  impl_->job_ctx = ctx;
   impl_->pending.store(impl_->n_threads - 1, std::memory_order_release);
   impl_->publish();
-  fn(0, impl_->n_threads);
+  call(ctx, 0, impl_->n_threads);
   // Wait for the workers: spin first, then keep yielding the core (they may be descheduled on a busy machine).
   const auto finished = [&] { return impl_->pending.load(std::memory_order_acquire) == 0; };
   while (!spin_then_yield(finished)) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -60,6 +61,19 @@ TEST(ThreadPoolTest, RunReturnsOnlyAfterAllWorkIsDone) {
     });
     for (int v : out) ASSERT_EQ(v, round);
   }
+}
+
+TEST(ThreadPoolTest, StdFunctionAndMutableLambdaOverloadsBothRun) {
+  ThreadPool pool(3);
+  std::atomic<int> calls{0};
+  const std::function<void(int, int)> fn = [&](int, int) { calls.fetch_add(1); };
+  pool.run(fn);
+  EXPECT_EQ(calls.load(), 3);
+  int caller_runs = 0;  // the lambda's state is touched by index 0 only
+  pool.run([&, local = 0](int index, int) mutable {
+    if (index == 0) caller_runs = ++local;
+  });
+  EXPECT_EQ(caller_runs, 1);
 }
 
 }  // namespace
