@@ -156,9 +156,11 @@ class DocxWalker {
         out_.push_back('\n');
       } else if (is(child, "w:noBreakHyphen")) {
         out_.push_back('-');
+      } else if (is(child, "mc:AlternateContent")) {
+        text_boxes(alternate_choice(child), depth + 1);
       } else {
-        // Drawings, VML shapes and AlternateContent carry text boxes: their paragraphs go on their own
-        // lines where the anchor sits.
+        // Drawings and VML shapes carry text boxes: their paragraphs go on their own lines where the
+        // anchor sits.
         text_boxes(child, depth + 1);
       }
     }
@@ -255,14 +257,15 @@ RawExtraction extract_docx(std::string_view bytes, const std::string& what, cons
     const pugi::xml_document doc = parse_part(*xml, what, part);
     DocxWalker walker(hidden_ids);
     walker.block_container(doc.first_child(), 0);
-    std::string text = walker.text();
-    if (!text.empty()) result.text += text + "\n";
+    result.text += walker.text();
+    if (!result.text.empty() && result.text.back() != '\n') result.text.push_back('\n');
     result.add_hidden(walker.hidden());
   };
   for (const std::string& part : referenced_parts(body, rels, "w:headerReference")) add_part(part);
   DocxWalker walker(hidden_ids);
   walker.block_container(body, 0);
-  result.text += walker.text() + "\n";
+  result.text += walker.text();
+  if (!result.text.empty() && result.text.back() != '\n') result.text.push_back('\n');
   result.add_hidden(walker.hidden());
   for (const std::string& part : referenced_parts(body, rels, "w:footerReference")) add_part(part);
   return result;

@@ -31,7 +31,7 @@ constexpr Rule kRules[] = {
     {"system prompt", R"(\bsystem\s+prompt\b)"},
     {"new instructions", R"(\b(?:new|updated|additional)\s+instructions\s*:)"},
     {"note to ai", R"(\b(?:note|message|instruction)s?\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm|gpt|chatgpt|model|assistant|screener|screening\s+(?:system|tool))\b)"},
-    {"忽略之前的指令", R"(忽略|无视|忘记|不要理会|忽視|無視)\s*(?:掉)?\s*(?:之前|以上|上述|上面|前面|先前|此前|所有|全部|以前|前述)"},
+    {"忽略之前的指令", R"((?:忽略|无视|忘记|不要理会|忽視|無視)\s*(?:掉)?\s*(?:之前|以上|上述|上面|前面|先前|此前|所有|全部|以前|前述))"},
     {"给候选人打满分", R"(给\s*(?:这个|这位|该|此|本)?\s*(?:候选人|应聘者|求职者|简历|人)?\s*(?:打|评|给)?\s*(?:满分|10\s*分|十分|最高分))"},
     {"评分为10分", R"((?:评分|打分|分数|得分|评为|评级)\s*(?:为|是|给|应为|应该是|:|：)?\s*(?:10|十|满)\s*分)"},
     {"系统提示", R"(系统提示词?|系统指令)"},

@@ -104,7 +104,7 @@ PageText page_text(const poppler::page& page, const poppler::page_renderer& rend
       hidden += text;
       continue;
     }
-    words.push_back({std::move(text), r.left(), r.top(), r.right(), r.bottom()});
+    words.push_back({std::move(text), r.left(), r.top(), r.right(), r.bottom(), box.has_space_after()});
   }
   result.add_hidden(hidden);
   out.text = layout_page(words);

@@ -73,7 +73,7 @@ std::string line_text(const Line& line) {
     if (prev) {
       const double gap = w->x0 - prev->x1;
       const bool cjk = is_cjk(last_code_point(prev->text)) && is_cjk(first_code_point(w->text));
-      if (gap > (cjk ? 0.5 : 0.15) * h) out.push_back(' ');
+      if (cjk ? (prev->space_after && gap > 0) || gap > 0.5 * h : gap > 0.15 * h) out.push_back(' ');
     }
     out += w->text;
     prev = w;
@@ -91,7 +91,16 @@ std::string lines_text(const Words& words) {
 }
 
 struct Gutter {
-  double x0, x1;  // the empty band, in page coordinates
+  double x0, x1;  // the (nearly) empty band, in page coordinates
+
+  // A word crosses the gutter if it reaches into the middle half of the band: words of a column that
+  // stick out a little into a wide gutter still belong to their column.
+  bool crossed_by(const WordBox* w) const {
+    const double quarter = (x1 - x0) / 4;
+    return w->x0 < x1 - quarter && w->x1 > x0 + quarter;
+  }
+  bool left_of(const WordBox* w) const { return !crossed_by(w) && (w->x0 + w->x1) / 2 < (x0 + x1) / 2; }
+  bool right_of(const WordBox* w) const { return !crossed_by(w) && (w->x0 + w->x1) / 2 >= (x0 + x1) / 2; }
 };
 
 double median_height(const Words& words) {
@@ -156,8 +165,8 @@ std::optional<Gutter> find_gutter(const Words& words) {
     if (candidate.x1 - candidate.x0 < min_width) continue;
     double left_top = 1e30, left_bottom = -1e30, right_top = 1e30, right_bottom = -1e30;
     for (const WordBox* w : words) {
-      if (w->x1 <= candidate.x0 + 1) left_top = std::min(left_top, w->y0), left_bottom = std::max(left_bottom, w->y1);
-      if (w->x0 >= candidate.x1 - 1) right_top = std::min(right_top, w->y0), right_bottom = std::max(right_bottom, w->y1);
+      if (candidate.left_of(w)) left_top = std::min(left_top, w->y0), left_bottom = std::max(left_bottom, w->y1);
+      if (candidate.right_of(w)) right_top = std::min(right_top, w->y0), right_bottom = std::max(right_bottom, w->y1);
     }
     if (left_bottom - left_top < page_height / 3 || right_bottom - right_top < page_height / 3) continue;
     if (!best || candidate.x1 - candidate.x0 > best->x1 - best->x0) best = candidate;
@@ -177,7 +186,7 @@ std::string layout_columns(const Words& words, const Gutter& gutter, int depth) 
   // Words crossing the gutter, and every word on their lines, are full-width lines.
   std::vector<std::pair<double, double>> spans;
   for (const WordBox* w : words) {
-    if (w->x0 < gutter.x1 - 1 && w->x1 > gutter.x0 + 1) spans.push_back({w->y0, w->y1});
+    if (gutter.crossed_by(w)) spans.push_back({w->y0, w->y1});
   }
   std::sort(spans.begin(), spans.end());
   std::vector<std::pair<double, double>> merged;
@@ -204,7 +213,7 @@ std::string layout_columns(const Words& words, const Gutter& gutter, int depth) 
     }
     size_t band = 0;
     while (band < merged.size() && center(w) > merged[band].second) ++band;
-    (w->x1 <= gutter.x0 + 1 ? band_left : band_right)[band].push_back(w);
+    (gutter.left_of(w) ? band_left : band_right)[band].push_back(w);
   }
   std::string out;
   for (size_t band = 0; band <= merged.size(); ++band) {
@@ -222,8 +231,8 @@ std::string layout_region(const Words& words, int depth) {
     if (const std::optional<Gutter> gutter = find_gutter(words)) {
       Words left, right;
       for (const WordBox* w : words) {
-        if (w->x1 <= gutter->x0 + 1) left.push_back(w);
-        if (w->x0 >= gutter->x1 - 1) right.push_back(w);
+        if (gutter->left_of(w)) left.push_back(w);
+        if (gutter->right_of(w)) right.push_back(w);
       }
       if (aligned_fraction(left, right) < 0.8) return layout_columns(words, *gutter, depth);
     }

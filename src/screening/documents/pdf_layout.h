@@ -11,6 +11,7 @@ namespace hirelm::documents {
 struct WordBox {
   std::string text;  // UTF-8, no spaces inside for Latin text; a CJK run may be one box
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool space_after = false;  // the PDF library saw a space after this word (matters between CJK words)
 };
 
 // Lays out a page:
@@ -23,8 +24,9 @@ struct WordBox {
 //     then right column (each side laid out recursively, so three columns work), with a blank line
 //     between columns;
 //  4. within a column, words are grouped into lines by vertical overlap and ordered left to right,
-//     joined by a space when the gap between them is wider than 15% of the line height (never between
-//     two CJK characters closer than half the line height).
+//     joined by a space when the gap between them is wider than 15% of the line height; between two CJK
+//     characters only if the PDF library saw a space there or the gap exceeds half the line height
+//     (Chinese text is written without spaces, but "复旦大学 计算机科学" keeps its one).
 // Returns the page text, lines separated by '\n', without a trailing newline.
 std::string layout_page(const std::vector<WordBox>& words);
 
