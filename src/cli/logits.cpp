@@ -1,6 +1,7 @@
 // `hirelm logits --model PATH --ids 1,2,3`: the logits of the last position as one JSON line
 // {"logits": [...]} (full vocabulary, f32 printed with %.9g so they round-trip exactly). The ids are
-// evaluated as one batch from position 0 with an f32 KV cache unless --kv-type says otherwise.
+// evaluated from position 0 in batches of up to 512 with an f32 KV cache unless --kv-type says otherwise.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -70,8 +71,14 @@ int logits_main(int argc, char** argv) {
   model::Qwen2Model m = model::Qwen2Model::load(*path, options);
   kv::KvCache cache(m.kv_cache_options(static_cast<int64_t>(ids.size()), 1, kv_type));
   kernels::ThreadPool pool(static_cast<int>(threads));
+  // Batches of at most kBatch tokens keep the scratch memory independent of the prompt length.
+  constexpr size_t kBatch = 512;
   std::vector<float> logits;
-  m.forward(model::make_sequence_batch(ids, 0, 0, false), cache, pool, &logits);
+  for (size_t start = 0; start < ids.size(); start += kBatch) {
+    std::vector<int32_t> chunk(ids.begin() + static_cast<long>(start), ids.begin() + static_cast<long>(std::min(ids.size(), start + kBatch)));
+    bool last = start + kBatch >= ids.size();
+    m.forward(model::make_sequence_batch(chunk, 0, static_cast<int32_t>(start), false), cache, pool, last ? &logits : nullptr);
+  }
 
   std::string out = "{\"logits\": [";
   out.reserve(logits.size() * 16 + 16);

@@ -49,3 +49,16 @@ inline std::vector<int32_t> test_tokens(size_t n, int64_t n_vocab, uint32_t salt
 }
 
 }  // namespace hirelm::test
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace hirelm::test {
+inline std::string read_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace hirelm::test
