@@ -38,13 +38,25 @@ TokenLogprobs token_logprobs(std::span<const float> logits, int32_t chosen, int 
   result.chosen = {chosen, static_cast<float>(logits[static_cast<size_t>(chosen)] - lse)};
   const size_t n = std::min(static_cast<size_t>(top_n), logits.size());
   if (n == 0) return result;
-  std::vector<int32_t> ids(logits.size());
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int32_t>(i);
+  // One pass with a size-n heap whose top is the least likely kept token: O(V log n), no V-sized buffer.
   auto more_likely = [&](int32_t a, int32_t b) {
-    float la = logits[static_cast<size_t>(a)], lb = logits[static_cast<size_t>(b)];
+    const float la = logits[static_cast<size_t>(a)], lb = logits[static_cast<size_t>(b)];
     return la != lb ? la > lb : a < b;
   };
-  std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end(), more_likely);
+  std::vector<int32_t> ids;
+  ids.reserve(n + 1);
+  for (size_t i = 0; i < logits.size(); ++i) {
+    const auto id = static_cast<int32_t>(i);
+    if (ids.size() < n) {
+      ids.push_back(id);
+      std::push_heap(ids.begin(), ids.end(), more_likely);
+    } else if (more_likely(id, ids.front())) {
+      std::pop_heap(ids.begin(), ids.end(), more_likely);
+      ids.back() = id;
+      std::push_heap(ids.begin(), ids.end(), more_likely);
+    }
+  }
+  std::sort_heap(ids.begin(), ids.end(), more_likely);
   result.top.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     result.top.push_back({ids[i], static_cast<float>(logits[static_cast<size_t>(ids[i])] - lse)});

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <vector>
+
+#include "engine/sampling/rng.h"
 
 namespace hirelm::sampling {
 namespace {
@@ -42,6 +46,18 @@ TEST(TokenLogprobs, ChosenAndTopAlternativesInOrder) {
   EXPECT_TRUE(std::isinf(masked.chosen.logprob) && masked.chosen.logprob < 0);
   EXPECT_TRUE(masked.top.empty());
   EXPECT_EQ(token_logprobs(logits, 0, 99).top.size(), logits.size());
+}
+
+TEST(TokenLogprobs, TopMatchesAFullSortOnALargeRowWithTies) {
+  Rng rng(17);
+  std::vector<float> logits(5000);
+  for (auto& l : logits) l = static_cast<float>(static_cast<int>(rng.uniform() * 50)) * 0.1f;  // many ties
+  std::vector<int32_t> order(logits.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return logits[a] > logits[b]; });
+  auto r = token_logprobs(logits, 0, 20);
+  ASSERT_EQ(r.top.size(), 20u);
+  for (size_t i = 0; i < 20; ++i) EXPECT_EQ(r.top[i].id, order[i]) << i;
 }
 
 }  // namespace
