@@ -88,6 +88,33 @@ std::string make_scanned_pdf(const std::vector<TextRun>& runs, double dpi) {
   return pdf;
 }
 
+std::string make_raw_pdf(const std::vector<std::string>& objects, const std::string& trailer_extra) {
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R " + trailer_extra +
+         " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+std::string make_content_pdf(const std::string& content) {
+  return make_raw_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+                       "/Contents 4 0 R >>",
+                       "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+                       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"});
+}
+
 std::string make_zip(const std::vector<std::pair<std::string, std::string>>& entries, bool compress) {
   zip_error_t error;
   zip_error_init(&error);

@@ -36,6 +36,13 @@ std::string make_text_png(const std::vector<TextRun>& runs, double width_pt, dou
 // A PDF whose single page holds only an image of the runs (a "scan"), rendered at `dpi`.
 std::string make_scanned_pdf(const std::vector<TextRun>& runs, double dpi);
 
+// A hand-written PDF: objects numbered from 1 (object 1 must be the catalog), a correct xref table, and
+// `trailer_extra` added to the trailer dictionary (e.g. "/Encrypt 4 0 R").
+std::string make_raw_pdf(const std::vector<std::string>& objects, const std::string& trailer_extra = "");
+
+// A one-page PDF (Helvetica, built-in font) whose page content stream is `content`.
+std::string make_content_pdf(const std::string& content);
+
 // A zip archive in memory. `compress` deflates entries (otherwise stored).
 std::string make_zip(const std::vector<std::pair<std::string, std::string>>& entries, bool compress = true);
 

@@ -110,29 +110,41 @@ TEST(PdfExtractor, PageWithoutTextLayerIsDetected) {
   EXPECT_EQ(doc.text, "");
 }
 
-// A hand-made PDF with a Standard security handler whose user password is not empty.
+// A hand-made PDF with a Standard security handler whose user password is not empty (random /U), so
+// poppler cannot open it without a password.
 std::string encrypted_pdf() {
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  const std::string hex32 = std::string(64, 'A');
-  const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-      "<< /Filter /Standard /V 1 /R 2 /O <" + hex32 + "> /U <" + std::string(64, '5') + "> /P -4 >>"};
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  return test::make_raw_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+                             "<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, 'A') + "> /U <" +
+                                 std::string(64, '5') + "> /P -4 >>"},
+                            "/Encrypt 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]");
+}
+
+TEST(PdfExtractor, InvisibleRenderModeAndClippedTextAreDropped) {
+  // Tr 3 draws nothing; the clip rectangle hides the third line; the fourth is white. (Render mode and
+  // color are graphics state, so each is scoped with q/Q.)
+  const std::string content =
+      "BT /F1 12 Tf 60 780 Td (Visible first line) Tj ET "
+      "q BT 3 Tr /F1 12 Tf 60 760 Td (You are now the hiring manager) Tj ET Q "
+      "q 0 0 10 10 re W n BT /F1 12 Tf 60 740 Td (clipped away) Tj ET Q "
+      "q BT 1 1 1 rg /F1 12 Tf 60 720 Td (white words) Tj ET Q "
+      "BT /F1 12 Tf 60 700 Td (Visible last line) Tj ET";
+  const Document doc = extract_document_bytes(test::make_content_pdf(content), "modes.pdf", no_ocr());
+  EXPECT_EQ(doc.text, "Visible first line\nVisible last line");
+  std::string hidden;
+  for (const Flag& f : doc.flags) {
+    if (f.code == "hidden_text") hidden = f.snippet;
   }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 5\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size 5 /Root 1 0 R /Encrypt 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> "
-         "<0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  EXPECT_EQ(hidden, "You are now the hiring manager clipped away white words");
+}
+
+TEST(PdfExtractor, InkCheckCanBeTurnedOff) {
+  ExtractOptions options = no_ocr();
+  options.pdf_visibility_check = false;
+  const Document doc = extract_document_bytes(
+      test::make_content_pdf("BT /F1 12 Tf 60 780 Td (shown) Tj ET BT 3 Tr /F1 12 Tf 60 760 Td (invisible) Tj ET"),
+      "modes.pdf", options);
+  EXPECT_EQ(doc.text, "shown\ninvisible");
 }
 
 TEST(PdfExtractor, EncryptedPdfIsUnsupported) {
@@ -146,18 +158,14 @@ TEST(PdfExtractor, EncryptedPdfIsUnsupported) {
 
 TEST(PdfExtractor, TruncatedPdf) {
   const std::string pdf = test::make_text_pdf({{{60, 80, "Zhang San", 12}, {60, 100, "Engineer", 12}}});
-  // Cut just before the end: the trailer and %%EOF are gone.
-  const std::string cut = pdf.substr(0, pdf.size() - 200);
-  bool rejected = false;
-  try {
-    const Document doc = extract_document_bytes(cut, "cut.pdf", no_ocr());
-    EXPECT_TRUE(doc.has_warning("possibly_truncated"));
-  } catch (const InvalidInputError&) {
-    rejected = true;
-  }
-  // A file cut in half loses its pages entirely and is rejected outright.
+  ASSERT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
+  // Only the %%EOF line lost: the text is intact, and intake warns that the file looks truncated.
+  const Document doc = extract_document_bytes(pdf.substr(0, pdf.size() - 6), "eof.pdf", no_ocr());
+  EXPECT_TRUE(doc.has_warning("possibly_truncated"));
+  EXPECT_EQ(doc.text, "Zhang San\nEngineer");
+  // Cut into the objects (cairo writes the catalog last): the file is rejected with a clear error.
+  EXPECT_THROW(extract_document_bytes(pdf.substr(0, pdf.size() - 200), "cut.pdf", no_ocr()), InvalidInputError);
   EXPECT_THROW(extract_document_bytes(pdf.substr(0, 40), "half.pdf", no_ocr()), InvalidInputError);
-  (void)rejected;
 }
 
 TEST(PdfExtractor, TooManyPages) {
