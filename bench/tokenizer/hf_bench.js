@@ -3,14 +3,16 @@
 // tokenizer_bench: the text file written by `tokenizer_bench --write-input`, encoded line by line (each
 // line with its '\n'), one sequential `encode` call at a time (no encodeBatch), add_special_tokens off.
 // One warm-up pass, then REPS timed passes; prints the best as MB/s (10^6 bytes per second).
-//   node hf_bench.js TOKENIZER_JSON INPUT_TXT [REPS]
+//   node hf_bench.js TOKENIZER_JSON INPUT_TXT [REPS] [--whole]   (--whole: the entire text in one call)
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { Tokenizer } = require(path.join(__dirname, '../../node_modules/tokenizers'));
 
 async function main() {
-  const [file, input, repsArg] = process.argv.slice(2);
+  const args = process.argv.slice(2).filter((a) => a !== '--whole');
+  const whole = process.argv.includes('--whole');
+  const [file, input, repsArg] = args;
   if (!file || !input) {
     process.stderr.write('usage: node hf_bench.js TOKENIZER_JSON INPUT_TXT [REPS]\n');
     process.exit(2);
@@ -18,7 +20,7 @@ async function main() {
   const reps = Number(repsArg || 5);
   const tok = Tokenizer.fromFile(file);
   const text = fs.readFileSync(input, 'utf8');
-  const chunks = text.split(/(?<=\n)/);
+  const chunks = whole ? [text] : text.split(/(?<=\n)/);
   const bytes = Buffer.byteLength(text, 'utf8');
   let best = Infinity;
   let tokens = 0;

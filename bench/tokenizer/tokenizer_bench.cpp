@@ -1,12 +1,14 @@
 // Single-thread tokenizer throughput on a mixed Chinese/English resume text.
 //
-//   tokenizer_bench --tokenizer PATH [--sample FILE] [--bytes N] [--reps R] [--write-input FILE]
+//   tokenizer_bench --tokenizer PATH [--sample FILE] [--bytes N] [--reps R] [--write-input FILE] [--whole]
 //
 // The input is built deterministically from the committed ~20 KB sample (resume_sample.txt): its lines
 // are shuffled with a fixed-seed LCG, pass after pass, until the text reaches N bytes (default 1 MiB).
 // It is encoded line by line (the same chunks hf_bench.js uses), sequentially on one thread, once to warm
 // up and then R times (default 5); the best run is reported as MB/s (10^6 bytes per second) together with
 // the token count. --write-input writes the generated text so another tool can encode the same chunks.
+// --whole encodes the entire text in one call instead (hf_bench.js takes the same flag), which takes
+// per-call overhead (large for the node binding) out of the comparison.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -29,6 +31,7 @@ struct Options {
   size_t bytes = 1 << 20;
   int reps = 5;
   std::string write_input;
+  bool whole = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -47,6 +50,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--bytes") o.bytes = std::stoul(value());
     else if (a == "--reps") o.reps = std::max(1, std::stoi(value()));
     else if (a == "--write-input") o.write_input = value();
+    else if (a == "--whole") o.whole = true;
     else {
       std::fprintf(stderr, "usage: tokenizer_bench --tokenizer PATH [--sample FILE] [--bytes N] [--reps R] [--write-input FILE]\n");
       std::exit(2);
@@ -95,6 +99,11 @@ int main(int argc, char** argv) {
     if (!o.write_input.empty()) {
       std::ofstream f(o.write_input, std::ios::binary);
       for (const auto& c : chunks) f << c;
+    }
+    if (o.whole) {
+      std::string all;
+      for (const auto& c : chunks) all += c;
+      chunks.assign(1, std::move(all));
     }
     hirelm::Tokenizer tok = hirelm::Tokenizer::from_path(o.tokenizer);
     std::vector<int32_t> ids;

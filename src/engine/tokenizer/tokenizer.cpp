@@ -79,16 +79,26 @@ Tokenizer::Impl::Impl(TokenizerData data)
   raw_matcher = AddedTokenMatcher(std::move(raw));
   normalized_matcher = AddedTokenMatcher(std::move(normalized));
 
+  // The one-byte tokens BPE starts from come from the model vocabulary only: an added token may spell
+  // the same string (e.g. "é", which is also the byte-level spelling of byte 0xE9) under another id.
   std::array<int32_t, 256> byte_ids{};
+  byte_ids.fill(-1);
+  for (size_t id = 0; id < token_text.size(); ++id) {
+    if (flags[id] & kAdded) continue;
+    const std::string& t = token_text[id];
+    if (t.empty() || t.size() > 2) continue;
+    char32_t cp;
+    size_t bad = 0;
+    if (tokenizer::utf8_decode(t.data(), t.size(), 0, &cp, &bad) != t.size()) continue;
+    auto b = tokenizer::char_to_byte(cp);
+    if (b && byte_ids[*b] < 0) byte_ids[*b] = static_cast<int32_t>(id);
+  }
   for (int b = 0; b < 256; ++b) {
+    if (byte_ids[static_cast<size_t>(b)] >= 0) continue;
     std::string spelled = tokenizer::bytes_to_byte_level(std::string(1, static_cast<char>(b)));
-    auto it = token_ids.find(spelled);
-    if (it == token_ids.end()) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%02X", b);
-      throw InvalidInputError(source + ": the vocabulary has no token for byte " + hex + " ('" + spelled + "')");
-    }
-    byte_ids[static_cast<size_t>(b)] = it->second;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", b);
+    throw InvalidInputError(source + ": the vocabulary has no token for byte " + hex + " ('" + spelled + "')");
   }
   bpe = BpeModel(byte_ids, data.merges);
 }

@@ -149,6 +149,20 @@ TEST(TokenizerTiny, NormalizedAddedTokensMatchAfterNfc) {
   EXPECT_EQ(tok.encode("e\xCC\x81"), (std::vector<int32_t>{300}));  // decomposed input, NFC'd first
 }
 
+TEST(TokenizerTiny, AddedTokenSpelledLikeAByteTokenDoesNotReplaceIt) {
+  // "é" (C3 A9) is also the byte-level spelling of byte 0xE9; found by fuzz_tokenizer_encode.
+  json j = test::tiny_tokenizer();
+  j["added_tokens"].push_back(test::added_token(300, "\xC3\xA9", false));
+  Tokenizer tok = Tokenizer::from_json(j.dump(), "tiny.json");
+  const std::string text = "\xE9\xA1\x91 \xC3\xA9";  // "顑 é"
+  auto plain = tok.encode(text, {.parse_special = false});
+  for (int32_t id : plain) EXPECT_NE(id, 300);
+  EXPECT_EQ(tok.decode(plain), text);
+  auto trusted = tok.encode(text);
+  EXPECT_EQ(trusted.back(), 300);
+  EXPECT_EQ(tok.decode(trusted), text);
+}
+
 void expect_invalid(const std::string& text, const std::string& needle) {
   try {
     Tokenizer::from_json(text, "tokenizer.json");
