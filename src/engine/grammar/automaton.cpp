@@ -1,6 +1,7 @@
 #include "engine/grammar/automaton.h"
 
 #include <algorithm>
+#include <array>
 
 #include "util/check.h"
 
@@ -19,6 +20,7 @@ Automaton::Automaton(std::shared_ptr<const FlatGrammar> grammar) : grammar_(std:
   for (bool answer : {false, true}) {
     scratch_.clear();
     visited_.clear();
+    visited_set_.clear();
     for (uint32_t start : grammar_->rule_starts[answer ? grammar_->answer_root : grammar_->root]) settle(start, 0);
     int32_t s = intern_state(scratch_);
     (answer ? answer_start_ : start_) = s;
@@ -44,11 +46,27 @@ int32_t Automaton::intern_state(std::vector<int32_t>& nodes) {
   return it->second;
 }
 
+namespace {
+constexpr size_t kLinearVisited = 32;
+}  // namespace
+
+bool Automaton::visit(uint64_t key) {
+  if (visited_.size() < kLinearVisited) {
+    if (std::find(visited_.begin(), visited_.end(), key) != visited_.end()) return false;
+    visited_.push_back(key);
+    return true;
+  }
+  if (visited_set_.empty()) visited_set_.insert(visited_.begin(), visited_.end());
+  if (!visited_set_.insert(key).second) return false;
+  visited_.push_back(key);
+  return true;
+}
+
 void Automaton::settle(uint32_t pos, int32_t parent) {
   // The result depends only on (pos, parent), so a configuration met twice in one step is skipped; this
   // also ends cycles of tail calls through nullable rules.
   uint64_t key = (uint64_t{pos} << 32) | static_cast<uint32_t>(parent);
-  if (!visited_.insert(key).second) return;
+  if (!visit(key)) return;
 
   const auto& element = grammar_->elements[pos];
   using Kind = FlatGrammar::Element::Kind;
@@ -75,21 +93,58 @@ void Automaton::settle(uint32_t pos, int32_t parent) {
   }
 }
 
-int32_t Automaton::compute_next(int32_t state, uint8_t byte) {
+int32_t Automaton::step(const std::vector<int32_t>& nodes, uint64_t which, uint8_t byte) {
   scratch_.clear();
   visited_.clear();
-  // Copy: settle() may grow states_.
-  const std::vector<int32_t> current = states_[state];
-  for (int32_t node : current) {
-    if (node == 0) continue;
-    Node n = nodes_[node];
+  visited_set_.clear();
+  for (size_t j = 0; j < nodes.size(); ++j) {
+    if (nodes[j] == 0) continue;
+    if (which != ~uint64_t{0} && !((which >> j) & 1)) continue;
+    Node n = nodes_[nodes[j]];
     const auto& element = grammar_->elements[n.pos];
     HIRELM_CHECK(element.kind == FlatGrammar::Element::Kind::kBytes);
     if (grammar_->byte_sets[element.id].test(byte)) settle(n.pos + 1, n.parent);
   }
-  int32_t next_state = intern_state(scratch_);
-  transitions_[static_cast<size_t>(state) * 256 + byte] = next_state;
-  return next_state;
+  return intern_state(scratch_);
+}
+
+int32_t Automaton::compute_next(int32_t state, uint8_t byte) {
+  current_ = states_[state];  // settle() may grow states_
+  std::array<int32_t, 256> row;
+  if (current_.size() > 64) {
+    row.fill(-1);
+    row[byte] = step(current_, ~uint64_t{0}, byte);
+  } else {
+    // Signature of a byte: which of the state's stacks accept it.
+    std::array<uint64_t, 256> signature{};
+    for (size_t j = 0; j < current_.size(); ++j) {
+      if (current_[j] == 0) continue;
+      const ByteSet& set = grammar_->byte_sets[grammar_->elements[nodes_[current_[j]].pos].id];
+      for (int b = 0; b < 256; ++b) {
+        if (set.test(static_cast<uint8_t>(b))) signature[static_cast<size_t>(b)] |= uint64_t{1} << j;
+      }
+    }
+    std::vector<std::pair<uint64_t, int32_t>> done;
+    for (int b = 0; b < 256; ++b) {
+      uint64_t sig = signature[static_cast<size_t>(b)];
+      if (sig == 0) {
+        row[static_cast<size_t>(b)] = kDead;
+        continue;
+      }
+      auto it = std::find_if(done.begin(), done.end(), [&](const auto& d) { return d.first == sig; });
+      if (it != done.end()) {
+        row[static_cast<size_t>(b)] = it->second;
+        continue;
+      }
+      // Every byte with this signature is accepted by exactly the same stacks and each stack advances
+      // past a byte-set element regardless of which byte it was, so one settle serves them all.
+      int32_t next_state = step(current_, sig, static_cast<uint8_t>(b));
+      done.emplace_back(sig, next_state);
+      row[static_cast<size_t>(b)] = next_state;
+    }
+  }
+  std::copy(row.begin(), row.end(), transitions_.begin() + static_cast<ptrdiff_t>(state) * 256);
+  return row[byte];
 }
 
 }  // namespace hirelm::grammar

@@ -54,7 +54,12 @@ class Automaton {
     size_t operator()(const std::vector<int32_t>& v) const;
   };
 
+  // Fills the whole transition row of `state` and returns its entry for `byte`. Bytes that the state's
+  // stacks treat alike (the same stacks accept them) share one settle, so a string-character state
+  // costs a handful of settles, not one per byte.
   int32_t compute_next(int32_t state, uint8_t byte);
+  int32_t step(const std::vector<int32_t>& nodes, uint64_t which, uint8_t byte);
+  bool visit(uint64_t key);
   int32_t intern_node(uint32_t pos, int32_t parent);
   int32_t intern_state(std::vector<int32_t>& nodes);
   // Adds to scratch_ every settled stack reachable from "match `pos` next, then return to `parent`".
@@ -68,7 +73,9 @@ class Automaton {
   std::vector<int32_t> transitions_;  // states_.size() * 256, -1 = not computed yet
   std::vector<uint8_t> accepting_;
   std::vector<int32_t> scratch_;
-  std::unordered_set<uint64_t> visited_;
+  std::vector<uint64_t> visited_;         // configurations settled this step (small: linear scan)
+  std::unordered_set<uint64_t> visited_set_;  // used once visited_ grows past kLinearVisited
+  std::vector<int32_t> current_;
   int32_t start_ = 0;
   int32_t answer_start_ = 0;
 };

@@ -49,6 +49,7 @@ class GrammarState {
   // Generation must stop: EOS was accepted, or the answer is complete and nothing can extend it.
   bool is_finished() const;
   bool in_reasoning() const { return reasoning_; }
+  const Grammar& grammar() const { return *grammar_; }
 
  private:
   bool accept_reasoning_token(int32_t id);
