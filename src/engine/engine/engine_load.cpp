@@ -1,5 +1,7 @@
 // Engine::load: resolves a model spec, loads weights, tokenizer, chat template and generation defaults.
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -33,6 +35,15 @@ void add_unique(std::vector<int32_t>& ids, int32_t id) {
   if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
 }
 
+// generation_config.json values arrive as float; widen through their shortest decimal spelling so
+// 0.6 stays 0.6 (not 0.60000002384) in the defaults we report and use.
+double widen(float value) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  if (ec != std::errc()) return value;
+  return std::strtod(std::string(buf, end).c_str(), nullptr);
+}
+
 // generation_config.json of a model directory: sampling defaults and end-of-sequence ids.
 void apply_generation_config(const std::string& dir, GenerationDefaults& d) {
   const fs::path file = fs::path(dir) / "generation_config.json";
@@ -42,12 +53,12 @@ void apply_generation_config(const std::string& dir, GenerationDefaults& d) {
   if (g.do_sample && !*g.do_sample) {
     d.sampling.temperature = 0.0;  // HF's do_sample=false is greedy decoding
   } else {
-    if (g.temperature) d.sampling.temperature = *g.temperature;
-    if (g.top_p) d.sampling.top_p = *g.top_p;
+    if (g.temperature) d.sampling.temperature = widen(*g.temperature);
+    if (g.top_p) d.sampling.top_p = widen(*g.top_p);
     if (g.top_k) d.sampling.top_k = *g.top_k;
-    if (g.min_p) d.sampling.min_p = *g.min_p;
+    if (g.min_p) d.sampling.min_p = widen(*g.min_p);
   }
-  if (g.repetition_penalty) d.sampling.repetition_penalty = *g.repetition_penalty;
+  if (g.repetition_penalty) d.sampling.repetition_penalty = widen(*g.repetition_penalty);
   for (int32_t id : g.eos_token_ids) add_unique(d.eos_ids, id);
 }
 
