@@ -156,7 +156,11 @@ const std::set<std::string> kMutators = {"append", "clear", "extend", "insert", 
 using MethodFn = std::function<Value(const Json& self, CallArgs& args)>;
 
 Value bind_method(const Json& self, const std::string& name, MethodFn fn) {
-  return Value::callable("method '" + name + "'", [self, fn](Interpreter&, CallArgs& args) { return fn(self, args); });
+  return Value::callable("method '" + name + "'", [self, fn](Interpreter& in, CallArgs& args) {
+    if (self.is_string()) in.charge(static_cast<int64_t>(self.get_ref<const std::string&>().size() / kBytesPerStep), args.line);
+    if (self.is_object()) in.charge(static_cast<int64_t>(self.size()), args.line);
+    return fn(self, args);
+  });
 }
 
 std::optional<Value> string_method(const Json& self, const std::string& name) {
@@ -452,6 +456,7 @@ bool apply_test(Interpreter& interp, const std::string& name, const Value& input
       if (!needle.is_string()) {
         throw_template_error(line, "'in <string>' requires string as left operand, not " + input.type_name());
       }
+      interp.charge(static_cast<int64_t>(c.get_ref<const std::string&>().size() / kBytesPerStep), line);
       return c.get_ref<const std::string&>().find(needle.get_ref<const std::string&>()) != std::string::npos;
     }
     if (c.is_array()) {

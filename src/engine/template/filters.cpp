@@ -123,7 +123,8 @@ Value get_path(Interpreter& in, Value v, const std::string& path, int line) {
   while (true) {
     size_t dot = path.find('.', start);
     std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    bool numeric = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool numeric = !part.empty() && part.size() <= 18 &&
+                   std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
     Value key = numeric ? Value(Json(std::stoll(part))) : Value(Json(part));
     v = in.get_item(v, key, line);
     if (dot == std::string::npos) return v;
@@ -241,7 +242,7 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-Value tojson_filter(const Value& input, const Params& p) {
+Value tojson_filter(Interpreter& in, const Value& input, const Params& p) {
   const Json& j = require_json(input, "tojson", p.line);
   JsonDumpOptions options;
   options.ensure_ascii = p.flag(0, false);
@@ -264,7 +265,10 @@ Value tojson_filter(const Value& input, const Params& p) {
     options.key_separator = sep[1].get<std::string>();
   }
   options.sort_keys = p.flag(3, false);
-  return Value(Json(python_json_dumps(j, options)));
+  std::string text = python_json_dumps(j, options);
+  in.charge(static_cast<int64_t>(text.size() / kBytesPerStep), p.line);
+  in.check_size(text.size(), p.line);
+  return Value(Json(std::move(text)));
 }
 
 Value sort_filter(Interpreter& in, const Value& input, const Params& p, const std::string& name) {
@@ -284,6 +288,7 @@ Value sort_filter(Interpreter& in, const Value& input, const Params& p, const st
     Json out = Json::array();
     std::vector<Json> seen;
     for (auto& [k, v] : keyed) {
+      in.charge(static_cast<int64_t>(seen.size()), p.line);
       bool dup = false;
       for (const auto& s : seen) dup = dup || json_equal(s, k);
       if (!dup) {
@@ -356,6 +361,9 @@ Value apply_filter(Interpreter& in, const std::string& name, const Value& input,
   if (name == "select" || name == "reject" || name == "selectattr" || name == "rejectattr") {
     return select_filter(in, name, input, args);
   }
+  if (input.is_json() && input.json().is_string()) {
+    in.charge(static_cast<int64_t>(input.json().get_ref<const std::string&>().size() / kBytesPerStep), line);
+  }
   Params p = bind_params(name, args);
   if (name == "default" || name == "d") {
     bool use_default = input.is_undefined() || (p.flag(1, false) && !input.truthy());
@@ -364,7 +372,7 @@ Value apply_filter(Interpreter& in, const std::string& name, const Value& input,
   }
   if (name == "safe") return input;
   if (name == "string") return Value(Json(to_str(input)));
-  if (name == "tojson") return tojson_filter(input, p);
+  if (name == "tojson") return tojson_filter(in, input, p);
   if (name == "length" || name == "count") {
     if (input.is_undefined()) return Value(Json(0));
     const Json& j = require_json(input, "length", line);

@@ -76,6 +76,7 @@ void Interpreter::check_size(size_t bytes, int line) const {
 }
 
 void Interpreter::emit(const std::string& text, int line) {
+  charge(static_cast<int64_t>(text.size() / kBytesPerStep), line);
   check_size(out_->size() + text.size(), line);
   *out_ += text;
 }
@@ -321,7 +322,10 @@ Value Interpreter::get_item(const Value& object, const Value& key, int line) {
       if (it != j.end()) return Value(*it);
     } else if ((j.is_array() || j.is_string()) && is_integer(k)) {
       std::vector<std::string> cps;
-      if (j.is_string()) cps = utf8_code_points(j.get_ref<const std::string&>());
+      if (j.is_string()) {
+        charge(static_cast<int64_t>(j.get_ref<const std::string&>().size() / kBytesPerStep), line);
+        cps = utf8_code_points(j.get_ref<const std::string&>());
+      }
       int64_t size = j.is_array() ? static_cast<int64_t>(j.size()) : static_cast<int64_t>(cps.size());
       int64_t i = as_int(k);
       if (i < 0) i += size;
@@ -464,12 +468,13 @@ Value Interpreter::eval_slice(const Expr& e) {
   int64_t stop = clamp(bound[1], n, -1);
   Json list = Json::array();
   std::string text;
-  for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+  for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
     if (j.is_array()) {
       list.push_back(j[static_cast<size_t>(i)]);
     } else {
       text += cps[static_cast<size_t>(i)];
     }
+    if (__builtin_add_overflow(i, step, &i)) break;
   }
   charge(n, e.line);
   return j.is_array() ? Value(std::move(list)) : Value(Json(std::move(text)));
@@ -515,6 +520,7 @@ Value Interpreter::eval_binary(const Expr& e) {
   if (op == "~") {
     std::string text = to_str(left);
     std::string more = to_str(right);
+    charge(static_cast<int64_t>((text.size() + more.size()) / kBytesPerStep), e.line);
     check_size(text.size() + more.size(), e.line);
     return Value(Json(text + more));
   }
@@ -583,7 +589,9 @@ Value Interpreter::eval_binary(const Expr& e) {
     return type_error();
   }
   if (op == "+" && a.is_string() && b.is_string()) {
-    check_size(a.get_ref<const std::string&>().size() + b.get_ref<const std::string&>().size(), e.line);
+    size_t bytes = a.get_ref<const std::string&>().size() + b.get_ref<const std::string&>().size();
+    charge(static_cast<int64_t>(bytes / kBytesPerStep), e.line);
+    check_size(bytes, e.line);
     return Value(Json(a.get<std::string>() + b.get<std::string>()));
   }
   if (op == "+" && a.is_array() && b.is_array()) {
@@ -599,7 +607,11 @@ Value Interpreter::eval_binary(const Expr& e) {
     int64_t times = std::max<int64_t>(0, as_int(a.is_string() || a.is_array() ? b : a));
     if (seq.is_string()) {
       const std::string& s = seq.get_ref<const std::string&>();
-      if (!s.empty() && times > 0) check_size(s.size() * static_cast<size_t>(std::min<int64_t>(times, INT32_MAX)), e.line);
+      if (!s.empty() && times > 0) {
+        size_t bytes = s.size() * static_cast<size_t>(std::min<int64_t>(times, INT32_MAX));
+        check_size(bytes, e.line);
+        charge(static_cast<int64_t>(bytes / kBytesPerStep), e.line);
+      }
       std::string out;
       for (int64_t i = 0; i < times && !s.empty(); ++i) out += s;
       return Value(Json(std::move(out)));

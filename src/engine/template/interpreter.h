@@ -16,6 +16,9 @@
 
 namespace hirelm::templating {
 
+// Work accounting: processing this many bytes of text counts as one step.
+constexpr size_t kBytesPerStep = 64;
+
 struct RenderLimits {
   size_t max_output_bytes = size_t{64} << 20;  // any rendered text or computed string
   int64_t max_steps = 50'000'000;             // expression evaluations + loop iterations + element work

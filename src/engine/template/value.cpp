@@ -312,6 +312,7 @@ int json_compare(const Json& a, const Json& b, int line) {
       return x < y ? -1 : (x > y ? 1 : 0);
     }
     double x = as_double(a), y = as_double(b);
+    if (std::isnan(x) || std::isnan(y)) throw_template_error(line, "cannot order nan");
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if (a.is_string() && b.is_string()) {
