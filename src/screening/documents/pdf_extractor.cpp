@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "screening/documents/ocr.h"
@@ -42,24 +43,28 @@ bool has_word_characters(const std::string& text) {
   return false;
 }
 
-// A rendering of one page in 8-bit gray, to find words that leave no ink.
+// A rendering of one page in 8-bit gray, to find words that leave no ink. 72 dpi (1 px per point), or
+// less for pages so large that it would exceed ~4 megapixels.
 class InkMap {
  public:
-  static constexpr double kDpi = 72.0;
-
-  InkMap(const poppler::page& page, const poppler::page_renderer& renderer)
-      : image_(renderer.render_page(&page, kDpi, kDpi)) {}
+  InkMap(const poppler::page& page, const poppler::page_renderer& renderer) {
+    const poppler::rectf rect = page.page_rect();
+    const double area_in2 = rect.width() * rect.height() / (72.0 * 72.0);
+    if (!(area_in2 > 0) || !std::isfinite(area_in2)) return;
+    dpi_ = std::min(72.0, std::sqrt(4e6 / area_in2));
+    image_ = renderer.render_page(&page, dpi_, dpi_);
+  }
 
   bool valid() const { return image_.is_valid() && image_.format() == poppler::image::format_gray8; }
 
   // True if the box (in points, top-left origin) shows any contrast: glyphs drawn in any color on any
   // background leave some; white-on-white, invisible render mode and clipped-away text leave none.
   bool has_ink(double x0, double y0, double x1, double y1) const {
-    const double scale = kDpi / 72.0;
-    const int px0 = std::clamp(static_cast<int>(std::floor(x0 * scale)), 0, image_.width());
-    const int px1 = std::clamp(static_cast<int>(std::ceil(x1 * scale)), 0, image_.width());
-    const int py0 = std::clamp(static_cast<int>(std::floor(y0 * scale)), 0, image_.height());
-    const int py1 = std::clamp(static_cast<int>(std::ceil(y1 * scale)), 0, image_.height());
+    const double scale = dpi_ / 72.0;
+    const int px0 = static_cast<int>(std::clamp(std::floor(x0 * scale), 0.0, double(image_.width())));
+    const int px1 = static_cast<int>(std::clamp(std::ceil(x1 * scale), 0.0, double(image_.width())));
+    const int py0 = static_cast<int>(std::clamp(std::floor(y0 * scale), 0.0, double(image_.height())));
+    const int py1 = static_cast<int>(std::clamp(std::ceil(y1 * scale), 0.0, double(image_.height())));
     if (px1 <= px0 || py1 <= py0) return false;  // entirely off the page
     int lo = 255, hi = 0;
     const char* data = image_.const_data();
@@ -72,6 +77,7 @@ class InkMap {
 
  private:
   static constexpr int kMinContrast = 24;
+  double dpi_ = 72.0;
   poppler::image image_;
 };
 
@@ -85,7 +91,9 @@ PageText page_text(const poppler::page& page, const poppler::page_renderer& rend
   std::vector<poppler::text_box> boxes = page.text_list(poppler::page::text_list_include_font);
   PageText out;
   std::unique_ptr<InkMap> ink;
-  if (options.pdf_visibility_check && !boxes.empty()) {
+  // Only upright pages: for rotated ones the text and the rendering might not share coordinates, and a
+  // wrong answer here would drop visible text.
+  if (options.pdf_visibility_check && !boxes.empty() && page.orientation() == poppler::page::portrait) {
     ink = std::make_unique<InkMap>(page, renderer);
     if (!ink->valid()) ink.reset();
   }
@@ -97,6 +105,9 @@ PageText page_text(const poppler::page& page, const poppler::page_renderer& rend
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) continue;
     out.had_text_layer = true;
     const poppler::rectf r = box.bbox();
+    if (!std::isfinite(r.left()) || !std::isfinite(r.top()) || !std::isfinite(r.right()) || !std::isfinite(r.bottom())) {
+      continue;  // a word without a position cannot be placed in reading order
+    }
     const bool tiny = box.get_font_size() > 0 && box.get_font_size() < 1.0;
     const bool invisible = ink && has_word_characters(text) && !ink->has_ink(r.left(), r.top(), r.right(), r.bottom());
     if (tiny || invisible) {
