@@ -106,6 +106,11 @@ uint32_t GrammarBuilder::new_rule(std::string name) {
 }
 
 void GrammarBuilder::add_alternative(uint32_t rule, Sequence alternative) {
+  symbols_ += static_cast<int64_t>(alternative.size()) + 1;
+  if (symbols_ > kMaxGrammarSymbols) {
+    throw UnsupportedError(what_ + ": the constraint is too large (over " + std::to_string(kMaxGrammarSymbols) +
+                           " grammar symbols; nested repetitions multiply)");
+  }
   rules_[rule].alternatives.push_back(std::move(alternative));
 }
 
@@ -145,6 +150,11 @@ Sequence GrammarBuilder::repeat(const Sequence& body, int64_t min, int64_t max, 
   if (min < 0 || min > kMaxRepeat || max > kMaxRepeat) {
     throw UnsupportedError(what_ + ": repetition count " + std::to_string(std::max(min, max)) + " in " + name +
                            " is over the supported maximum " + std::to_string(kMaxRepeat));
+  }
+  const int64_t copies = std::max(min, max);
+  if (copies > 0 && static_cast<int64_t>(body.size() + 1) * copies + symbols_ > kMaxGrammarSymbols) {
+    throw UnsupportedError(what_ + ": the constraint is too large (" + name + " repeats " +
+                           std::to_string(body.size()) + " symbols " + std::to_string(copies) + " times)");
   }
   Sequence seq;
   for (int64_t i = 0; i < min; ++i) append(seq, body);

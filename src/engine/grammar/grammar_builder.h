@@ -45,6 +45,8 @@ struct FlatGrammar {
 constexpr int kMaxLeadingWhitespace = 4;
 // Upper bound on {m,n} counts and length bounds: each unit becomes a rule.
 constexpr int64_t kMaxRepeat = 10000;
+// Upper bound on the grammar's total size in symbols (nested repetitions multiply).
+constexpr int64_t kMaxGrammarSymbols = 2'000'000;
 
 class GrammarBuilder {
  public:
@@ -86,6 +88,7 @@ class GrammarBuilder {
   std::string what_;
   std::vector<Rule> rules_;
   std::vector<ByteSet> byte_sets_;
+  int64_t symbols_ = 0;
 };
 
 }  // namespace hirelm::grammar

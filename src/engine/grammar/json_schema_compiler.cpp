@@ -82,6 +82,8 @@ class SchemaCompiler {
   GrammarBuilder& b_;
   JsonRules j_;
   std::map<std::string, uint32_t> refs_;
+  int depth_ = 0;
+  static constexpr int kMaxDepth = 64;
 };
 
 int64_t SchemaCompiler::count(const json& schema, const char* key, const std::string& path) const {
@@ -93,6 +95,11 @@ int64_t SchemaCompiler::count(const json& schema, const char* key, const std::st
 }
 
 Symbol SchemaCompiler::compile(const json& schema, const std::string& path) {
+  if (++depth_ > kMaxDepth) unsupported("schema nested deeper than " + std::to_string(kMaxDepth) + " levels", path);
+  struct Leave {
+    int& d;
+    ~Leave() { --d; }
+  } leave{depth_};
   if (schema.is_boolean()) {
     if (!schema.get<bool>()) invalid("schema 'false' matches nothing", path);
     return j_.any_value();
