@@ -23,3 +23,5 @@ endif()
 if(HIRELM_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# HTTP server (src/server) and the hub tests' fake hub: cpp-httplib (Debian ships it as a compiled library).
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

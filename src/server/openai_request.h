@@ -1,0 +1,47 @@
+// Parsing and validation of OpenAI-compatible request bodies: /v1/chat/completions and /v1/completions.
+// Wrong types and out-of-range values throw ApiError(kBadRequest) naming the field (`param`); valid
+// requests for features we do not implement yet throw ApiError(kUnsupported). Unknown fields are
+// ignored, as vLLM does. A JSON `null` counts as an absent field.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine/generation.h"
+
+namespace hirelm::server {
+
+enum class Endpoint { kChat, kCompletion };
+
+struct OpenAiRequest {
+  Endpoint endpoint = Endpoint::kChat;
+  std::string model;                      // as the client named it; empty when absent
+  engine::GenerationRequest generation;   // prompt or messages, sampling, stop, limits, logprobs
+  int n = 1;                              // number of choices, each its own sequence (seed + i)
+  bool stream = false;
+  bool include_usage = false;             // stream_options.include_usage: a final usage chunk
+  bool logprobs = false;                  // report logprobs of the chosen tokens
+  int top_logprobs = 0;                   // alternatives per token when logprobs is on
+  bool echo = false;                      // completions: the prompt text leads the returned text
+};
+
+// Limits on what one request may ask for.
+constexpr int kMaxChoices = 16;
+constexpr int kMaxTopLogprobs = 20;
+constexpr size_t kMaxStopStrings = 16;
+// /v1/completions generates 16 tokens when max_tokens is absent, as OpenAI and vLLM do.
+constexpr int64_t kCompletionDefaultMaxTokens = 16;
+
+OpenAiRequest parse_chat_request(const nlohmann::json& body);
+OpenAiRequest parse_completion_request(const nlohmann::json& body);
+// Parses the JSON text first: malformed JSON or a non-object body is kBadRequest.
+OpenAiRequest parse_request(Endpoint endpoint, std::string_view body);
+
+// Chat message content as plain text: a string as it is, an array of parts as its "text" parts
+// concatenated. Other part types (images, audio) are kUnsupported. `param` names the field for errors.
+std::string message_text(const nlohmann::json& content, const std::string& param);
+
+}  // namespace hirelm::server

@@ -1,0 +1,60 @@
+// The OpenAI-compatible HTTP API over a CompletionBackend: /v1/chat/completions, /v1/completions,
+// /v1/models, /tokenize, /detokenize (vLLM shapes), /health and /metrics (Prometheus text).
+//
+// The server can listen before the model is loaded: /health answers 503 and every other route
+// 503 until set_backend() is called. Handlers never throw; every error becomes an OpenAI error body
+// with the status from http_status() (api_error.h).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "server/completion_backend.h"
+#include "server/http_server.h"
+
+namespace hirelm::server {
+
+struct ServerOptions {
+  std::string served_model_name;         // the id /v1/models reports; requests may also use its basename
+  std::vector<std::string> api_keys;     // when non-empty, every route but /health needs "Bearer <key>"
+  std::vector<std::string> allowed_origins;  // CORS
+  size_t max_body_bytes = 8u << 20;      // larger bodies get 413
+};
+
+class OpenAiServer {
+ public:
+  explicit OpenAiServer(ServerOptions options);
+  ~OpenAiServer();
+
+  // Makes the server ready; until then /health is 503.
+  void set_backend(std::shared_ptr<CompletionBackend> backend);
+
+  int bind(const std::string& host, int port) { return http_.bind(host, port); }
+  void serve() { http_.serve(); }  // blocks until stop()
+  void stop() { http_.stop(); }
+  bool running() const { return http_.running(); }
+
+ private:
+  std::shared_ptr<CompletionBackend> backend() const;
+  bool model_matches(const std::string& name) const;
+  // Wraps a route: API-key check, readiness check, and the one catch that turns errors into bodies.
+  HttpHandler guarded(bool needs_backend, std::function<HttpResponse(const HttpRequest&)> handler);
+
+  HttpResponse completions(const HttpRequest& request, bool chat);
+  HttpResponse models();
+  HttpResponse tokenize(const HttpRequest& request);
+  HttpResponse detokenize(const HttpRequest& request);
+  HttpResponse metrics();
+
+  ServerOptions options_;
+  mutable std::mutex backend_mutex_;
+  std::shared_ptr<CompletionBackend> backend_;
+  std::atomic<int64_t> requests_total_{0};
+  std::atomic<int64_t> errors_total_{0};
+  HttpServer http_;
+};
+
+}  // namespace hirelm::server
