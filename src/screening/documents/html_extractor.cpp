@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <regex>
 
 #include "screening/documents/raw_extraction.h"
 #include "screening/documents/text_decoding.h"
@@ -23,10 +22,20 @@ std::string lower(std::string_view s) {
 
 // The charset a page declares in its first 4 KiB (<meta charset> or http-equiv Content-Type), if any.
 std::string declared_charset(std::string_view bytes) {
-  static const std::regex meta(R"(<meta[^>]*charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+))", std::regex::icase);
-  const std::string head(bytes.substr(0, 4096));
-  std::smatch m;
-  if (std::regex_search(head, m, meta)) return lower(m[1].str());
+  const std::string head = lower(bytes.substr(0, 4096));
+  for (size_t meta = head.find("<meta"); meta != std::string::npos; meta = head.find("<meta", meta + 5)) {
+    const size_t end = std::min(head.find('>', meta), head.size());
+    size_t at = head.find("charset", meta);
+    if (at == std::string::npos || at >= end) continue;
+    at += 7;
+    while (at < end && (head[at] == ' ' || head[at] == '=' || head[at] == '"' || head[at] == '\'')) ++at;
+    size_t stop = at;
+    while (stop < end && (std::isalnum(static_cast<unsigned char>(head[stop])) || head[stop] == '-' ||
+                          head[stop] == '_' || head[stop] == ':' || head[stop] == '.')) {
+      ++stop;
+    }
+    if (stop > at) return head.substr(at, stop - at);
+  }
   return "";
 }
 
@@ -74,16 +83,41 @@ bool has_attribute(xmlNode* node, const char* name) {
   return xmlHasProp(node, reinterpret_cast<const xmlChar*>(name)) != nullptr;
 }
 
+// True if a CSS length or number is zero ("0", "0px", "0.0em", "0%").
+bool is_zero_value(const std::string& value) {
+  size_t i = 0;
+  bool digit = false;
+  while (i < value.size() && (value[i] == '0' || value[i] == '.')) digit |= value[i++] == '0';
+  if (!digit) return false;
+  const std::string unit = value.substr(i);
+  return unit.empty() || unit == "px" || unit == "pt" || unit == "em" || unit == "rem" || unit == "%" ||
+         unit == "vh" || unit == "vw";
+}
+
 // Inline style that hides the element: display:none, visibility:hidden/collapse, font-size:0, opacity:0.
 bool style_hides(const std::string& style_attr) {
   std::string s;
-  // Real inline styles are short; the cap keeps std::regex's recursion bounded on hostile input.
-  for (char c : lower(style_attr.substr(0, 2048))) {
+  for (char c : lower(style_attr)) {
     if (!std::isspace(static_cast<unsigned char>(c))) s.push_back(c);
   }
-  static const std::regex hides(
-      R"((^|;)(display:none|visibility:(hidden|collapse)|font-size:0(\.0*)?(px|pt|em|rem|%)?(!important)?(;|$)|opacity:0(\.0*)?%?(!important)?(;|$)))");
-  return std::regex_search(s, hides);
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(';', start);
+    if (end == std::string::npos) end = s.size();
+    const std::string decl = s.substr(start, end - start);
+    start = end + 1;
+    const size_t colon = decl.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string prop = decl.substr(0, colon);
+    std::string value = decl.substr(colon + 1);
+    if (const size_t bang = value.find('!'); bang != std::string::npos) value.resize(bang);
+    if ((prop == "display" && value == "none") ||
+        (prop == "visibility" && (value == "hidden" || value == "collapse")) ||
+        ((prop == "font-size" || prop == "opacity") && is_zero_value(value))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool is_hidden(xmlNode* node) {

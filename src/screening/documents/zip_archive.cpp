@@ -40,6 +40,8 @@ ZipArchive::ZipArchive(std::string_view bytes, std::string what, ZipLimits limit
   zip_error_fini(&error);
   const zip_int64_t n = zip_get_num_entries(archive_, 0);
   if (n < 0 || static_cast<uint64_t>(n) > limits_.max_entries) {
+    zip_discard(archive_);  // the destructor does not run for a throwing constructor
+    archive_ = nullptr;
     throw InvalidInputError(what_ + ": zip archive has " + std::to_string(n) + " entries, expected at most " +
                             std::to_string(limits_.max_entries));
   }
