@@ -147,4 +147,42 @@ int32_t Automaton::compute_next(int32_t state, uint8_t byte) {
   return row[byte];
 }
 
+int32_t Automaton::canonical_node(int32_t node) {
+  if (node == 0) return 0;
+  if (static_cast<size_t>(node) < canonical_nodes_.size() && canonical_nodes_[static_cast<size_t>(node)] >= 0) {
+    return canonical_nodes_[static_cast<size_t>(node)];
+  }
+  Node n = nodes_[static_cast<size_t>(node)];
+  int32_t parent = canonical_node(n.parent);
+  uint32_t pos = n.pos;
+  uint32_t rule = grammar_->rule_of_position[pos];
+  auto [chain, k] = grammar_->chain_of_rule[rule];
+  if (chain >= 0 && k > horizon_) {
+    uint32_t canonical_rule = grammar_->chain_rules[static_cast<size_t>(chain)][static_cast<size_t>(horizon_ - 1)];
+    pos = grammar_->rule_starts[canonical_rule][0] + (pos - grammar_->rule_starts[rule][0]);
+  }
+  int32_t result = (pos == n.pos && parent == n.parent) ? node : intern_node(pos, parent);
+  if (canonical_nodes_.size() < nodes_.size()) canonical_nodes_.resize(nodes_.size(), -1);
+  canonical_nodes_[static_cast<size_t>(node)] = result;
+  return result;
+}
+
+int32_t Automaton::canonical_state(int32_t state) {
+  if (horizon_ < 2 || grammar_->chain_rules.empty()) return state;
+  if (static_cast<size_t>(state) < canonical_states_.size() && canonical_states_[static_cast<size_t>(state)] >= 0) {
+    return canonical_states_[static_cast<size_t>(state)];
+  }
+  std::vector<int32_t> nodes = states_[static_cast<size_t>(state)];
+  bool changed = false;
+  for (int32_t& node : nodes) {
+    int32_t c = canonical_node(node);
+    changed |= c != node;
+    node = c;
+  }
+  int32_t result = changed ? intern_state(nodes) : state;
+  if (canonical_states_.size() < states_.size()) canonical_states_.resize(states_.size(), -1);
+  canonical_states_[static_cast<size_t>(state)] = result;
+  return result;
+}
+
 }  // namespace hirelm::grammar

@@ -41,6 +41,12 @@ class Automaton {
     const auto& set = states_[state];
     return !set.empty() && set.back() != 0;
   }
+  // The state with every bounded-repetition chain position tail_k (k > horizon) replaced by tail_horizon.
+  // For any input of at most `horizon` bytes both states accept exactly the same inputs (each repetition
+  // step consumes a byte, so no path can reach the end of a chain), so they share the mask of short tokens.
+  void set_chain_horizon(int64_t horizon) { horizon_ = horizon; }
+  int32_t canonical_state(int32_t state);
+
   size_t state_count() const { return states_.size(); }
   size_t node_count() const { return nodes_.size(); }
   const FlatGrammar& grammar() const { return *grammar_; }
@@ -76,6 +82,10 @@ class Automaton {
   std::vector<uint64_t> visited_;         // configurations settled this step (small: linear scan)
   std::unordered_set<uint64_t> visited_set_;  // used once visited_ grows past kLinearVisited
   std::vector<int32_t> current_;
+  int32_t canonical_node(int32_t node);
+  int64_t horizon_ = 0;  // 0: no canonicalisation
+  std::vector<int32_t> canonical_states_;  // per state, -1 = not computed
+  std::vector<int32_t> canonical_nodes_;   // per node, -1 = not computed
   int32_t start_ = 0;
   int32_t answer_start_ = 0;
 };

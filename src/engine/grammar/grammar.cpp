@@ -14,6 +14,7 @@ Grammar::Grammar(FlatGrammar flat, std::shared_ptr<const Vocabulary> vocabulary)
       automaton_(std::make_shared<const FlatGrammar>(std::move(flat))) {
   HIRELM_CHECK(vocabulary_ != nullptr);
   walk_states_.resize(vocabulary_->max_token_length() + 1);
+  automaton_.set_chain_horizon(static_cast<int64_t>(kShortTokenBytes));
 }
 
 std::shared_ptr<const Grammar> Grammar::from_json_schema(const nlohmann::ordered_json& schema,
@@ -78,14 +79,37 @@ size_t Grammar::automaton_states() const {
 void Grammar::fill_mask(int32_t state, TokenMask& mask) const {
   if (mask.size() != vocabulary_->size()) mask.resize(vocabulary_->size());
   std::lock_guard lock(mutex_);
-  auto it = mask_cache_.find(state);
+  // Deep inside a long bounded repetition (a length-bounded string, a long array) the mask of short tokens
+  // is that of the canonical state, shared by every repetition count; long tokens are checked one by one.
+  const int32_t canonical = automaton_.canonical_state(state);
+  auto it = mask_cache_.find(canonical);
   if (it != mask_cache_.end()) {
     mask.words() = it->second;
-    return;
+  } else {
+    walk_trie(canonical, mask);
+    if (mask_cache_.size() >= kMaxCachedMasks) mask_cache_.clear();
+    mask_cache_.emplace(canonical, mask.words());
   }
-  walk_trie(state, mask);
-  if (mask_cache_.size() >= kMaxCachedMasks) mask_cache_.clear();
-  mask_cache_.emplace(state, mask.words());
+  if (canonical == state) return;
+  for (int32_t id : vocabulary_->long_tokens()) {
+    int32_t s = state;
+    for (char c : vocabulary_->token_bytes(id)) {
+      s = automaton_.next(s, static_cast<uint8_t>(c));
+      if (s == Automaton::kDead) break;
+    }
+    if (s == Automaton::kDead) {
+      mask.reset(id);
+    } else {
+      mask.set(id);
+    }
+  }
+  for (const auto& [first, other] : vocabulary_->duplicates()) {
+    if (mask.test(first)) {
+      mask.set(other);
+    } else {
+      mask.reset(other);
+    }
+  }
 }
 
 void Grammar::walk_trie(int32_t state, TokenMask& mask) const {

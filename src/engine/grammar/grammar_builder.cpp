@@ -164,11 +164,14 @@ Sequence GrammarBuilder::repeat(const Sequence& body, int64_t min, int64_t max, 
   }
   // Nested optionals: tail_k ::= body tail_{k-1} | "" (k = max - min .. 1), built innermost first.
   Sequence tail;
+  std::vector<uint32_t> chain;
   for (int64_t k = 1; k <= max - min; ++k) {
     Sequence alt = body;
     append(alt, tail);
     tail = {optional(std::move(alt), name + "{" + std::to_string(k) + "}")};
+    chain.push_back(tail[0].id);
   }
+  if (chain.size() > 1) chains_.push_back(std::move(chain));
   append(seq, tail);
   return seq;
 }
@@ -312,6 +315,28 @@ FlatGrammar GrammarBuilder::finish(uint32_t root) {
   }
 
   FlatGrammar flat;
+  flat.chain_of_rule.assign(n, {-1, 0});
+  for (auto& chain : chains_) {
+    // Usable only if every tail_k (k >= 2) still has the shape [body..., tail_{k-1}] | [] with a body that
+    // cannot be empty, so each body step consumes at least one byte.
+    bool ok = true;
+    for (size_t k = 2; k <= chain.size() && ok; ++k) {
+      const auto& alts = rules_[chain[k - 1]].alternatives;
+      ok = alts.size() == 2 && alts[1].empty() && !alts[0].empty() &&
+           alts[0].size() == rules_[chain[1]].alternatives[0].size() && alts[0].back().kind == Symbol::Kind::kRule &&
+           alts[0].back().id == chain[k - 2];
+      if (ok) {
+        ok = std::any_of(alts[0].begin(), alts[0].end() - 1, [&](const Symbol& s) {
+          return s.kind == Symbol::Kind::kBytes || !nullable[s.id];
+        });
+      }
+    }
+    if (!ok) continue;
+    for (size_t k = 2; k <= chain.size(); ++k) {
+      flat.chain_of_rule[chain[k - 1]] = {static_cast<int32_t>(flat.chain_rules.size()), static_cast<int64_t>(k)};
+    }
+    flat.chain_rules.push_back(chain);
+  }
   flat.byte_sets = byte_sets_;
   flat.root = root;
   flat.answer_root = answer_root;
@@ -322,6 +347,7 @@ FlatGrammar GrammarBuilder::finish(uint32_t root) {
     flat.rule_names.push_back(rules_[r].name);
     for (const auto& alt : rules_[r].alternatives) {
       flat.rule_starts[r].push_back(static_cast<uint32_t>(flat.elements.size()));
+      flat.rule_of_position.resize(flat.elements.size() + alt.size() + 1, static_cast<uint32_t>(r));
       for (const Symbol& s : alt) {
         flat.elements.push_back(
             {s.kind == Symbol::Kind::kBytes ? Element::Kind::kBytes : Element::Kind::kRule, s.id});

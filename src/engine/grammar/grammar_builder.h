@@ -37,6 +37,13 @@ struct FlatGrammar {
   std::vector<ByteSet> byte_sets;
   std::vector<std::vector<uint32_t>> rule_starts;  // per rule: the first position of each alternative
   std::vector<std::string> rule_names;
+  // Bounded repetitions (`body{0,n}` chains: tail_k ::= body tail_{k-1} | "") whose body always consumes
+  // input: chain_of_rule[r] = (chain, k) or (-1, 0); chain_rules[chain][k - 1] = the rule of tail_k.
+  // A stack deep inside such a chain behaves the same for any k larger than the bytes left to read,
+  // which lets masks be shared across chain positions (Grammar::fill_mask).
+  std::vector<std::pair<int32_t, int64_t>> chain_of_rule;
+  std::vector<std::vector<uint32_t>> chain_rules;
+  std::vector<uint32_t> rule_of_position;
   uint32_t root = 0;         // the constraint itself
   uint32_t answer_root = 0;  // up to kMaxLeadingWhitespace spaces/newlines, then the constraint
 };
@@ -89,6 +96,7 @@ class GrammarBuilder {
   std::vector<Rule> rules_;
   std::vector<ByteSet> byte_sets_;
   int64_t symbols_ = 0;
+  std::vector<std::vector<uint32_t>> chains_;  // per repeat() chain: tail rules by k - 1
 };
 
 }  // namespace hirelm::grammar

@@ -47,6 +47,7 @@ std::shared_ptr<const Vocabulary> Vocabulary::from_tokens(std::vector<std::strin
     const std::string& b = v->tokens_[static_cast<size_t>(id)];
     if (b.size() == 1) single[static_cast<uint8_t>(b[0])] = true;
     v->max_token_length_ = std::max(v->max_token_length_, b.size());
+    if (b.size() > kShortTokenBytes) v->long_tokens_.push_back(id);
   }
   for (int b = 0; b < 256; ++b) {
     if (!single[static_cast<size_t>(b)]) {

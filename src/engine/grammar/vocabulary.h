@@ -21,6 +21,10 @@ class Tokenizer;
 
 namespace hirelm::grammar {
 
+// Tokens of at most this many bytes are "short"; masks inside long bounded repetitions are shared across
+// repetition counts above this horizon, and only the (few) longer tokens are checked one by one.
+constexpr size_t kShortTokenBytes = 16;
+
 class Vocabulary {
  public:
   struct TrieNode {
@@ -51,6 +55,8 @@ class Vocabulary {
   // Tokens in the reasoning mask whose bytes contain '>' (those that may complete "</think>").
   const std::vector<int32_t>& tag_closers() const { return tag_closers_; }
   size_t max_token_length() const { return max_token_length_; }
+  // Ordinary tokens (in the trie) longer than kShortTokenBytes.
+  const std::vector<int32_t>& long_tokens() const { return long_tokens_; }
   // (canonical, other) pairs of ordinary tokens with identical bytes: `other` is allowed iff `canonical` is.
   const std::vector<std::pair<int32_t, int32_t>>& duplicates() const { return duplicates_; }
 
@@ -65,6 +71,7 @@ class Vocabulary {
   std::vector<int32_t> tag_closers_;
   std::vector<std::pair<int32_t, int32_t>> duplicates_;
   size_t max_token_length_ = 0;
+  std::vector<int32_t> long_tokens_;
 };
 
 }  // namespace hirelm::grammar

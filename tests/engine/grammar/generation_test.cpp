@@ -248,6 +248,46 @@ TEST(Reasoning, ThinkEndSpelledByOrdinaryTokens) {
   EXPECT_TRUE(state.is_complete());
 }
 
+// The mask equals the brute-force answer (each token tried with accept_token on a copy of the state),
+// checked every `every` steps of a random walk: this covers the trie walk, the mask cache and the sharing
+// of masks across positions of long bounded repetitions.
+void expect_masks_exact(const std::shared_ptr<const Grammar>& grammar, int steps, int every, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  GrammarState state(grammar);
+  TokenMask mask;
+  const int32_t n = grammar->vocabulary().size();
+  for (int step = 0; step < steps; ++step) {
+    state.allowed_tokens(mask);
+    if (step % every == 0) {
+      int mismatches = 0;
+      for (int32_t id = 0; id < n; ++id) {
+        GrammarState copy = state;
+        if (copy.accept_token(id) != mask.test(id) && ++mismatches <= 3) {
+          ADD_FAILURE() << "step " << step << ": token " << id << " mask " << mask.test(id);
+        }
+      }
+      ASSERT_EQ(mismatches, 0);
+    }
+    std::vector<int32_t> ids;
+    mask.for_each([&](int32_t id) {
+      if (!grammar->vocabulary().eos_id() || id != *grammar->vocabulary().eos_id()) ids.push_back(id);
+    });
+    if (ids.empty()) break;
+    ASSERT_TRUE(state.accept_token(ids[std::uniform_int_distribution<size_t>(0, ids.size() - 1)(rng)]));
+  }
+}
+
+TEST(Masks, EqualBruteForceSmallVocabulary) {
+  const auto& sv = test::small_vocab();
+  uint64_t seed = 1;
+  for (const auto& s : test_schemas()) expect_masks_exact(Grammar::from_json_schema(s, sv.vocab), 300, 1, seed++);
+}
+
+TEST(RealVocabulary, MasksEqualBruteForceInTheResumeSchema) {
+  HIRELM_REQUIRE_REFERENCE();
+  expect_masks_exact(Grammar::from_json_schema(resume_schema(), test::deepseek_vocab()), 120, 8, 3);
+}
+
 TEST(RealVocabulary, ResumeSchemaGenerationsWithTheDeepSeekVocabulary) {
   HIRELM_REQUIRE_REFERENCE();
   auto vocab = test::deepseek_vocab();
