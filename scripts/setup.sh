@@ -17,7 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libutf8proc-dev libpcre2-dev libicu-dev libzstd-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
-  nodejs npm python3
+  python3
   libpoppler-cpp-dev libzip-dev libpugixml-dev libxml2-dev libcairo2-dev fonts-wqy-zenhei
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
 )
@@ -26,6 +26,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm: use whatever the machine has (a distribution or vendor build); Debian's packages otherwise.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
