@@ -41,7 +41,7 @@ std::optional<uint8_t> char_to_byte(char32_t cp) {
 std::string bytes_to_byte_level(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (char c : bytes) utf8_append(byte_to_char(static_cast<uint8_t>(c)), out);
+  for (char c : bytes) append_utf8(out, byte_to_char(static_cast<uint8_t>(c)));
   return out;
 }
 

@@ -50,24 +50,6 @@ size_t utf8_decode(const char* s, size_t n, size_t i, char32_t* cp, size_t* inva
   return utf8_decode_valid(s + i, cp);
 }
 
-void utf8_append(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 bool utf8_is_valid(std::string_view text) {
   const char* s = text.data();
   size_t n = text.size();
@@ -97,7 +79,7 @@ std::string utf8_sanitize(std::string_view text) {
     size_t bad = 0;
     size_t len = utf8_decode(s, n, i, &cp, &bad);
     if (len == 0) {
-      utf8_append(kReplacementChar, out);
+      append_utf8(out, kReplacementChar);
       i += bad;
     } else {
       out.append(s + i, len);

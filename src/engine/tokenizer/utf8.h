@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/utf8.h"
+
 namespace hirelm::tokenizer {
 
 constexpr char32_t kReplacementChar = 0xFFFD;
@@ -35,9 +37,6 @@ inline size_t utf8_decode_valid(const char* s, char32_t* cp) {
   *cp = (char32_t(u[0] & 0x07) << 18) | (char32_t(u[1] & 0x3F) << 12) | (char32_t(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
   return 4;
 }
-
-// Appends the UTF-8 encoding of cp (a Unicode scalar value) to out.
-void utf8_append(char32_t cp, std::string& out);
 
 // True if `text` is entirely well-formed UTF-8.
 bool utf8_is_valid(std::string_view text);

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/utf8.h"
+
 namespace hirelm::documents {
 
 // Returns `utf8` cleaned for downstream use:
@@ -23,9 +25,6 @@ std::string sanitize_utf8(std::string_view bytes);
 
 // True if `bytes` is entirely well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view bytes);
-
-// Appends code point `cp` as UTF-8.
-void append_utf8(std::string& out, char32_t cp);
 
 // Decodes the code point starting at `pos` (advancing it); invalid bytes decode as U+FFFD, one byte each.
 char32_t next_code_point(std::string_view s, size_t& pos);
