@@ -76,6 +76,10 @@ class Engine {
   Prompt prepare_prompt(const GenerationRequest& request) const;
   // Resolves the request's sampling choices against the defaults; draws a seed when none is given.
   sampling::SamplingParams resolve_sampling(const GenerationRequest& request) const;
+  // Validates the prompt against the context (InvalidInputError when empty or too long) and resolves
+  // everything one sequence needs: sampling, stop ids (EOS unless ignore_eos), max_tokens capped by the
+  // context, reasoning start. Used by generate() and by the batching scheduler alike.
+  SequenceOptions sequence_options(const GenerationRequest& request, const Prompt& prompt) const;
   // Renders chat messages with the model's template; UnsupportedError if the model has none.
   std::string render_chat(const nlohmann::ordered_json& messages, bool add_generation_prompt = true) const;
 

@@ -86,15 +86,13 @@ sampling::SamplingParams Engine::resolve_sampling(const GenerationRequest& reque
   return overrides.resolve(defaults_.sampling);
 }
 
-GenerationResult Engine::generate(const GenerationRequest& request, const StreamCallback& on_event) {
-  Prompt prompt = prepare_prompt(request);
+SequenceOptions Engine::sequence_options(const GenerationRequest& request, const Prompt& prompt) const {
   const auto n_prompt = static_cast<int64_t>(prompt.tokens.size());
   if (n_prompt == 0) throw InvalidInputError("prompt: empty (it encodes to no tokens)");
   if (n_prompt >= ctx_) {
     throw InvalidInputError("prompt: " + std::to_string(n_prompt) + " tokens, but the context holds " +
                             std::to_string(ctx_) + " (prompt + output); shorten it or raise --ctx");
   }
-
   SequenceOptions options;
   options.sampling = resolve_sampling(request);
   options.stop = request.stop;
@@ -106,6 +104,12 @@ GenerationResult Engine::generate(const GenerationRequest& request, const Stream
   options.max_tokens = request.max_tokens < 0 ? room : std::min(request.max_tokens, room);
   options.starts_in_reasoning = request.starts_in_reasoning.value_or(prompt.opens_reasoning);
   options.top_logprobs = request.top_logprobs;
+  return options;
+}
+
+GenerationResult Engine::generate(const GenerationRequest& request, const StreamCallback& on_event) {
+  Prompt prompt = prepare_prompt(request);
+  SequenceOptions options = sequence_options(request, prompt);
   SequenceGeneration sequence(*tokenizer_, std::move(prompt.tokens), std::move(options));
 
   auto emit = [&](const StreamEvent& event) {

@@ -54,6 +54,7 @@ struct GenerationResult {
   std::vector<int32_t> tokens;      // generated token ids, including a final stop token if one ended it
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  int64_t cached_tokens = 0;        // prompt tokens whose KV came from the prefix cache
   FinishReason finish_reason = FinishReason::kStop;
   std::string matched_stop;         // the stop string that ended it, if any
   std::optional<int32_t> stop_token;  // the stop token that ended it, if any
