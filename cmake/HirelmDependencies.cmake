@@ -25,3 +25,6 @@ if(HIRELM_BENCH)
 endif()
 # HTTP server (src/server) and the hub tests' fake hub: cpp-httplib (Debian ships it as a compiled library).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Screening store (SQLite) and XLSX export (libxlsxwriter).
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
