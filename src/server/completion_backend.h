@@ -52,6 +52,11 @@ struct BackendStats {
   int64_t prompt_tokens = 0;      // totals since start
   int64_t generation_tokens = 0;
   int64_t requests_finished = 0;
+  // Paged-KV and prefix-cache figures (backends without them leave zeros). /metrics exports them.
+  double kv_cache_usage = 0;         // fraction of KV blocks in use, [0, 1]
+  int64_t prefix_cache_queries = 0;  // prompt tokens looked up in the prefix cache (total since start)
+  int64_t prefix_cache_hits = 0;     // of those, tokens found cached
+  int64_t num_preemptions = 0;       // sequences preempted (total since start)
 };
 
 class CompletionBackend {
