@@ -31,6 +31,40 @@ KvCache::KvCache(const KvCacheOptions& options) : options_(options) {
   free_blocks_.reserve(static_cast<size_t>(options.n_blocks));
   // Handed out lowest index first: pop_back() takes the last element.
   for (int64_t b = options.n_blocks - 1; b >= 0; --b) free_blocks_.push_back(static_cast<int32_t>(b));
+  refs_.assign(static_cast<size_t>(options.n_blocks), 0);
+  if (options.prefix_caching) prefix_ = std::make_unique<PrefixCache>(options.n_blocks, options.block_size);
+}
+
+int64_t KvCache::n_free_blocks() const { return static_cast<int64_t>(free_blocks_.size()) + n_cached_blocks(); }
+
+int64_t KvCache::n_used_blocks() const { return options_.n_blocks - n_free_blocks(); }
+
+double KvCache::usage() const {
+  return static_cast<double>(n_used_blocks()) / static_cast<double>(options_.n_blocks);
+}
+
+int32_t KvCache::take_block() {
+  int32_t block = -1;
+  if (!free_blocks_.empty()) {
+    block = free_blocks_.back();
+    free_blocks_.pop_back();
+  } else if (prefix_) {
+    block = prefix_->evict();
+  }
+  HIRELM_CHECK(block >= 0 && refs_[static_cast<size_t>(block)] == 0);
+  refs_[static_cast<size_t>(block)] = 1;
+  return block;
+}
+
+void KvCache::release_block(int32_t block) {
+  int32_t& refs = refs_[static_cast<size_t>(block)];
+  HIRELM_CHECK(refs > 0);
+  if (--refs > 0) return;
+  if (prefix_ && prefix_->contains(block)) {
+    prefix_->make_idle(block);
+  } else {
+    free_blocks_.push_back(block);
+  }
 }
 
 size_t KvCache::row_bytes() const {
@@ -55,23 +89,32 @@ const std::vector<int32_t>& KvCache::block_table(int32_t seq_id) const {
 void KvCache::resize(int32_t seq_id, int64_t n_tokens) {
   HIRELM_CHECK(n_tokens >= 0);
   auto& seq = sequences_[seq_id];
-  auto need = static_cast<size_t>((n_tokens + options_.block_size - 1) / options_.block_size);
+  const int64_t bs = options_.block_size;
+  auto need = static_cast<size_t>((n_tokens + bs - 1) / bs);
   if (need > seq.blocks.size()) {
-    size_t extra = need - seq.blocks.size();
-    if (extra > free_blocks_.size()) {
+    auto extra = static_cast<int64_t>(need - seq.blocks.size());
+    if (extra > n_free_blocks()) {
       if (seq.blocks.empty() && seq.length == 0) sequences_.erase(seq_id);
       throw UnsupportedError("KV cache full: sequence " + std::to_string(seq_id) + " needs " +
-                             std::to_string(extra) + " more blocks of " + std::to_string(options_.block_size) +
-                             " tokens, " + std::to_string(free_blocks_.size()) + " free");
+                             std::to_string(extra) + " more blocks of " + std::to_string(bs) + " tokens, " +
+                             std::to_string(n_free_blocks()) + " free");
     }
-    for (size_t i = 0; i < extra; ++i) {
-      seq.blocks.push_back(free_blocks_.back());
-      free_blocks_.pop_back();
-    }
+    for (int64_t i = 0; i < extra; ++i) seq.blocks.push_back(take_block());
   }
   while (seq.blocks.size() > need) {
-    free_blocks_.push_back(seq.blocks.back());
+    release_block(seq.blocks.back());
     seq.blocks.pop_back();
+  }
+  // Positions from n_tokens on will be written again, so the block holding position n_tokens (if kept)
+  // stops being a finished block. Only a block this sequence alone holds may be reopened.
+  const auto finished = static_cast<size_t>(n_tokens / bs);
+  if (seq.hashes.size() > finished) {
+    seq.hashes.resize(finished);
+    if (finished < seq.blocks.size()) {
+      const int32_t block = seq.blocks[finished];
+      HIRELM_CHECK(refs_[static_cast<size_t>(block)] == 1);
+      if (prefix_) prefix_->erase(block);
+    }
   }
   seq.length = n_tokens;
 }
@@ -79,8 +122,62 @@ void KvCache::resize(int32_t seq_id, int64_t n_tokens) {
 void KvCache::remove(int32_t seq_id) {
   auto it = sequences_.find(seq_id);
   if (it == sequences_.end()) return;
-  for (auto b = it->second.blocks.rbegin(); b != it->second.blocks.rend(); ++b) free_blocks_.push_back(*b);
+  // Last block first: in the prefix cache's LRU order a prefix's tail is then evicted before its head.
+  for (auto b = it->second.blocks.rbegin(); b != it->second.blocks.rend(); ++b) release_block(*b);
   sequences_.erase(it);
+}
+
+int64_t KvCache::cached_prefix(std::span<const int32_t> tokens, int64_t max_tokens) const {
+  if (!prefix_) return 0;
+  const int64_t bs = options_.block_size;
+  const int64_t n_blocks = std::min<int64_t>(max_tokens, static_cast<int64_t>(tokens.size())) / bs;
+  uint64_t hash = PrefixCache::kRootHash;
+  int64_t found = 0;
+  for (; found < n_blocks; ++found) {
+    auto block_tokens = tokens.subspan(static_cast<size_t>(found * bs), static_cast<size_t>(bs));
+    hash = PrefixCache::block_hash(hash, block_tokens);
+    if (prefix_->find(hash, block_tokens) < 0) break;
+  }
+  return found * bs;
+}
+
+int64_t KvCache::attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, int64_t max_tokens) {
+  HIRELM_CHECK(!has_sequence(seq_id));
+  if (!prefix_) return 0;
+  const int64_t bs = options_.block_size;
+  const int64_t n_blocks = std::min<int64_t>(max_tokens, static_cast<int64_t>(tokens.size())) / bs;
+  Sequence seq;
+  uint64_t hash = PrefixCache::kRootHash;
+  for (int64_t i = 0; i < n_blocks; ++i) {
+    auto block_tokens = tokens.subspan(static_cast<size_t>(i * bs), static_cast<size_t>(bs));
+    hash = PrefixCache::block_hash(hash, block_tokens);
+    const int32_t block = prefix_->find(hash, block_tokens);
+    if (block < 0) break;
+    if (refs_[static_cast<size_t>(block)]++ == 0) prefix_->make_busy(block);
+    seq.blocks.push_back(block);
+    seq.hashes.push_back(hash);
+  }
+  seq.length = static_cast<int64_t>(seq.blocks.size()) * bs;
+  counters_.queries += static_cast<int64_t>(tokens.size());
+  counters_.hits += seq.length;
+  const int64_t length = seq.length;
+  sequences_.emplace(seq_id, std::move(seq));
+  return length;
+}
+
+void KvCache::publish(int32_t seq_id, std::span<const int32_t> tokens) {
+  auto it = sequences_.find(seq_id);
+  if (!prefix_ || it == sequences_.end()) return;
+  Sequence& seq = it->second;
+  const int64_t bs = options_.block_size;
+  const int64_t n_full = std::min<int64_t>(static_cast<int64_t>(tokens.size()), seq.length) / bs;
+  for (auto i = static_cast<int64_t>(seq.hashes.size()); i < n_full; ++i) {
+    auto block_tokens = tokens.subspan(static_cast<size_t>(i * bs), static_cast<size_t>(bs));
+    const uint64_t parent = i == 0 ? PrefixCache::kRootHash : seq.hashes.back();
+    const uint64_t hash = PrefixCache::block_hash(parent, block_tokens);
+    prefix_->insert(seq.blocks[static_cast<size_t>(i)], hash, block_tokens);  // false: a duplicate stays private
+    seq.hashes.push_back(hash);
+  }
 }
 
 void KvCache::clear() {
@@ -99,6 +196,8 @@ void KvCache::write(int64_t layer, int32_t seq_id, int64_t pos, const float* k, 
   HIRELM_CHECK(it != sequences_.end());
   HIRELM_CHECK(pos >= 0 && pos < it->second.length);
   int32_t block = it->second.blocks[static_cast<size_t>(pos / options_.block_size)];
+  // Shared or published blocks are read-only: other sequences (or later ones) read these keys.
+  HIRELM_CHECK(refs_[static_cast<size_t>(block)] == 1 && !(prefix_ && prefix_->contains(block)));
   int64_t offset = pos % options_.block_size;
   uint8_t* k_dst = slot(k_pool_, layer, block, offset);
   uint8_t* v_dst = slot(v_pool_, layer, block, offset);

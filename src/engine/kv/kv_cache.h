@@ -2,12 +2,23 @@
 // table per sequence mapping its logical positions onto pool blocks (position p lives in block
 // table[p / block_size], slot p % block_size). Block tables are the interface the scheduler and the
 // prefix cache build on; attention reads K/V only through them (see paged_attention.h).
+//
+// Blocks are reference counted so sequences can share them. With prefix caching on (KvCacheOptions::
+// prefix_caching), every full block a sequence has computed can be published into a PrefixCache index
+// (prefix_cache.h); a later sequence whose tokens start the same way attaches those blocks instead of
+// recomputing them. A published block nobody references stays cached (idle) and is evicted, least
+// recently used first, only when the free list is empty. Shared and published blocks are never written:
+// write() checks it, and attach_prefix() leaves at least one token of every sequence to compute.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
+
+#include "engine/kv/prefix_cache.h"
 
 namespace hirelm::kv {
 
@@ -24,6 +35,13 @@ struct KvCacheOptions {
   int64_t block_size = 16;  // tokens per block
   int64_t n_blocks = 0;     // blocks in the pool (capacity = n_blocks * block_size tokens, all sequences)
   KvType type = KvType::kF16;
+  bool prefix_caching = false;  // index full blocks for reuse across sequences (see attach_prefix)
+};
+
+// Prefix-cache counters since construction, in tokens (as vLLM's prefix_cache_queries/hits).
+struct PrefixCacheCounters {
+  int64_t queries = 0;  // tokens looked up by attach_prefix
+  int64_t hits = 0;     // of those, tokens whose blocks were attached from the cache
 };
 
 // Blocks needed to hold `n_tokens` tokens of context for `n_sequences` sequences.
@@ -41,7 +59,18 @@ class KvCache {
   // Bytes the pool holds (keys and values of every layer).
   size_t pool_bytes() const;
 
-  int64_t n_free_blocks() const { return static_cast<int64_t>(free_blocks_.size()); }
+  // Blocks a sequence can get now: the free list plus idle cached blocks (evicted on demand).
+  int64_t n_free_blocks() const;
+  // Blocks referenced by at least one sequence.
+  int64_t n_used_blocks() const;
+  // Idle blocks the prefix cache still holds (a subset of n_free_blocks()).
+  int64_t n_cached_blocks() const { return prefix_ ? prefix_->n_idle() : 0; }
+  // n_used_blocks() / n_blocks, in [0, 1].
+  double usage() const;
+  // Sequences referencing the block (0 for a free or idle cached block).
+  int32_t block_refs(int32_t block) const { return refs_[static_cast<size_t>(block)]; }
+  bool prefix_caching() const { return prefix_ != nullptr; }
+  const PrefixCacheCounters& prefix_counters() const { return counters_; }
   bool has_sequence(int32_t seq_id) const { return sequences_.count(seq_id) > 0; }
   // Tokens cached for the sequence (0 for an unknown sequence).
   int64_t length(int32_t seq_id) const;
@@ -52,9 +81,25 @@ class KvCache {
   // its length to n_tokens (a shorter n_tokens truncates and frees whole unused blocks). Creates the
   // sequence if new. Throws UnsupportedError when the pool has too few free blocks (nothing changes).
   void resize(int32_t seq_id, int64_t n_tokens);
-  // Drops the sequence and returns its blocks to the pool.
+  // Drops the sequence and releases its blocks (a published block stays cached until evicted).
   void remove(int32_t seq_id);
+  // Drops every sequence (cached blocks stay cached).
   void clear();
+
+  // Prefix caching (no-ops returning 0 when it is off).
+  //
+  // Tokens of the longest chain of cached full blocks that `tokens` starts with, at most max_tokens
+  // (rounded down to whole blocks). Touches nothing.
+  int64_t cached_prefix(std::span<const int32_t> tokens, int64_t max_tokens) const;
+  // Creates sequence `seq_id` (which must not exist) holding the cached blocks of the longest cached
+  // prefix of `tokens`, at most max_tokens long, and returns its length (a multiple of block_size; the
+  // attached blocks gain a reference). Counts tokens.size() queried and the result as hits. Callers
+  // pass max_tokens <= tokens.size() - 1 so the last token is always computed (its logits are needed).
+  int64_t attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, int64_t max_tokens);
+  // Publishes the sequence's full blocks within its first min(tokens.size(), length) positions that are
+  // not yet published. `tokens` are the ids at positions 0, 1, ... whose keys and values the sequence
+  // holds. A block whose prefix another block already holds stays private to the sequence.
+  void publish(int32_t seq_id, std::span<const int32_t> tokens);
 
   // Stores one token's keys and values ([n_heads_kv * head_dim] f32 each) at `pos` of the sequence.
   // pos must be < length(seq_id).
@@ -66,14 +111,23 @@ class KvCache {
 
  private:
   uint8_t* slot(const std::vector<uint8_t>& pool, int64_t layer, int32_t block, int64_t offset) const;
+  // A block for exclusive use (refcount 1): from the free list, else the least recently used idle
+  // cached block. The caller has checked n_free_blocks().
+  int32_t take_block();
+  // Drops one reference; an unreferenced block becomes idle (if published) or free.
+  void release_block(int32_t block);
 
   KvCacheOptions options_;
   std::vector<uint8_t> k_pool_;  // [n_layers, n_blocks, block_size, row_elements]
   std::vector<uint8_t> v_pool_;  // same layout
   std::vector<int32_t> free_blocks_;
+  std::vector<int32_t> refs_;    // [n_blocks] sequences referencing each block
+  std::unique_ptr<PrefixCache> prefix_;  // null when prefix caching is off
+  PrefixCacheCounters counters_;
   struct Sequence {
     int64_t length = 0;
     std::vector<int32_t> blocks;
+    std::vector<uint64_t> hashes;  // chain hashes of blocks[0, hashes.size()), published or attached
   };
   std::map<int32_t, Sequence> sequences_;
 };

@@ -1,0 +1,235 @@
+// KvCache block accounting and the prefix cache: refcounts, attach/publish, LRU eviction, counters,
+// and the read-only rule for shared or published blocks.
+#include "engine/kv/kv_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <set>
+#include <vector>
+
+#include "util/error.h"
+
+namespace hirelm::kv {
+namespace {
+
+constexpr int64_t kBlock = 4;
+
+KvCacheOptions options(int64_t n_blocks, bool prefix) {
+  KvCacheOptions o;
+  o.n_layers = 1;
+  o.n_heads_kv = 1;
+  o.head_dim = 2;
+  o.block_size = kBlock;
+  o.n_blocks = n_blocks;
+  o.type = KvType::kF32;
+  o.prefix_caching = prefix;
+  return o;
+}
+
+std::vector<int32_t> iota_tokens(int32_t first, int64_t n) {
+  std::vector<int32_t> t(static_cast<size_t>(n));
+  std::iota(t.begin(), t.end(), first);
+  return t;
+}
+
+// Fills positions [from, length) of the sequence as the model would (marks the KV computed).
+void compute(KvCache& cache, int32_t seq, int64_t from, int64_t length) {
+  cache.resize(seq, length);
+  const float row[2] = {1.0f, 2.0f};
+  for (int64_t p = from; p < length; ++p) cache.write(0, seq, p, row, row);
+}
+
+TEST(KvCache, ResizeAllocatesAndRemoveFrees) {
+  KvCache cache(options(8, false));
+  cache.resize(1, 9);  // 3 blocks
+  EXPECT_EQ(cache.block_table(1).size(), 3u);
+  EXPECT_EQ(cache.n_free_blocks(), 5);
+  EXPECT_EQ(cache.n_used_blocks(), 3);
+  EXPECT_DOUBLE_EQ(cache.usage(), 3.0 / 8.0);
+  cache.resize(1, 4);
+  EXPECT_EQ(cache.n_free_blocks(), 7);
+  EXPECT_THROW(cache.resize(2, 8 * kBlock), UnsupportedError);
+  EXPECT_FALSE(cache.has_sequence(2));
+  EXPECT_EQ(cache.n_free_blocks(), 7);
+  cache.remove(1);
+  EXPECT_EQ(cache.n_free_blocks(), 8);
+  EXPECT_DOUBLE_EQ(cache.usage(), 0.0);
+}
+
+TEST(KvCache, PrefixCachingOffAttachesNothing) {
+  KvCache cache(options(8, false));
+  auto tokens = iota_tokens(10, 12);
+  compute(cache, 1, 0, 12);
+  cache.publish(1, tokens);
+  EXPECT_EQ(cache.cached_prefix(tokens, 11), 0);
+  EXPECT_EQ(cache.attach_prefix(2, tokens, 11), 0);
+  EXPECT_EQ(cache.prefix_counters().queries, 0);
+}
+
+TEST(KvCache, AttachSharesPublishedFullBlocks) {
+  KvCache cache(options(16, true));
+  auto tokens = iota_tokens(10, 10);  // 2 full blocks + 2 tokens
+  compute(cache, 1, 0, 10);
+  cache.publish(1, tokens);
+  const auto& first = cache.block_table(1);
+
+  // A prompt sharing 9 tokens: the first 2 blocks (8 tokens) are cached.
+  auto other = iota_tokens(10, 9);
+  other.push_back(999);
+  other.push_back(1000);
+  EXPECT_EQ(cache.cached_prefix(other, 10), 8);
+  EXPECT_EQ(cache.attach_prefix(2, other, 10), 8);
+  EXPECT_EQ(cache.length(2), 8);
+  ASSERT_EQ(cache.block_table(2).size(), 2u);
+  EXPECT_EQ(cache.block_table(2)[0], first[0]);
+  EXPECT_EQ(cache.block_table(2)[1], first[1]);
+  EXPECT_EQ(cache.block_refs(first[0]), 2);
+  EXPECT_EQ(cache.block_refs(first[2]), 1);
+  EXPECT_EQ(cache.prefix_counters().queries, 11);
+  EXPECT_EQ(cache.prefix_counters().hits, 8);
+  // Shared blocks count once in usage: 3 blocks of sequence 1, none new for sequence 2 yet.
+  EXPECT_EQ(cache.n_used_blocks(), 3);
+
+  // The cap: max_tokens 7 allows only one whole block.
+  EXPECT_EQ(cache.attach_prefix(3, other, 7), 4);
+  // A different first block shares nothing, even with the same later tokens.
+  auto shifted = tokens;
+  shifted[0] = 5;
+  EXPECT_EQ(cache.cached_prefix(shifted, 9), 0);
+}
+
+TEST(KvCache, ReleasedPublishedBlocksStayCachedUntilEvicted) {
+  KvCache cache(options(4, true));
+  auto a = iota_tokens(100, 8);
+  compute(cache, 1, 0, 8);
+  cache.publish(1, a);
+  cache.remove(1);
+  EXPECT_EQ(cache.n_cached_blocks(), 2);
+  EXPECT_EQ(cache.n_free_blocks(), 4);  // idle cached blocks are available
+  EXPECT_EQ(cache.n_used_blocks(), 0);
+  EXPECT_EQ(cache.cached_prefix(a, 8), 8);
+
+  // Two free blocks are used before any cached one is evicted.
+  compute(cache, 2, 0, 8);
+  EXPECT_EQ(cache.cached_prefix(a, 8), 8);
+  // The third block must evict; the tail of the released prefix goes first (LRU order).
+  compute(cache, 2, 8, 12);
+  EXPECT_EQ(cache.n_cached_blocks(), 1);
+  EXPECT_EQ(cache.cached_prefix(a, 8), 4);
+  compute(cache, 2, 12, 16);
+  EXPECT_EQ(cache.cached_prefix(a, 8), 0);
+  EXPECT_EQ(cache.n_free_blocks(), 0);
+  EXPECT_THROW(cache.resize(2, 17), UnsupportedError);
+}
+
+TEST(KvCache, LeastRecentlyUsedPrefixIsEvictedFirst) {
+  KvCache cache(options(4, true));
+  auto a = iota_tokens(100, 4), b = iota_tokens(200, 4);
+  compute(cache, 1, 0, 4);
+  cache.publish(1, a);
+  compute(cache, 2, 0, 4);
+  cache.publish(2, b);
+  cache.remove(1);  // a idle first
+  cache.remove(2);  // then b
+  // Reusing a makes it the most recently used.
+  EXPECT_EQ(cache.attach_prefix(3, a, 4), 4);
+  cache.remove(3);
+  compute(cache, 4, 0, 12);  // 2 free + 1 eviction: b goes
+  EXPECT_EQ(cache.cached_prefix(a, 4), 4);
+  EXPECT_EQ(cache.cached_prefix(b, 4), 0);
+}
+
+TEST(KvCache, DuplicatePrefixStaysPrivate) {
+  KvCache cache(options(8, true));
+  auto a = iota_tokens(1, 4);
+  compute(cache, 1, 0, 4);
+  compute(cache, 2, 0, 4);
+  cache.publish(1, a);
+  cache.publish(2, a);  // same prefix computed twice: only the first is indexed
+  const int32_t second = cache.block_table(2)[0];
+  cache.remove(2);
+  EXPECT_EQ(cache.n_cached_blocks(), 0);  // the duplicate went back to the free list
+  EXPECT_EQ(cache.block_refs(second), 0);
+  cache.remove(1);
+  EXPECT_EQ(cache.n_cached_blocks(), 1);
+}
+
+TEST(KvCache, PublishOnlyFullComputedBlocks) {
+  KvCache cache(options(8, true));
+  auto t = iota_tokens(1, 12);
+  compute(cache, 1, 0, 6);
+  cache.publish(1, t);  // length 6: one full block
+  EXPECT_EQ(cache.cached_prefix(t, 12), 4);
+  compute(cache, 1, 6, 9);
+  cache.publish(1, std::span<const int32_t>(t).first(9));
+  EXPECT_EQ(cache.cached_prefix(t, 12), 8);
+}
+
+TEST(KvCache, SharedAndPublishedBlocksAreNotWritable) {
+  KvCache cache(options(8, true));
+  auto t = iota_tokens(1, 8);
+  compute(cache, 1, 0, 8);
+  cache.publish(1, t);
+  const float row[2] = {0, 0};
+  EXPECT_DEATH(cache.write(0, 1, 3, row, row), "");
+  EXPECT_EQ(cache.attach_prefix(2, t, 7), 4);
+  cache.resize(2, 5);
+  cache.write(0, 2, 4, row, row);  // a fresh block of its own
+  EXPECT_DEATH(cache.write(0, 2, 0, row, row), "");
+}
+
+TEST(KvCache, TruncatingIntoAPrivatePublishedBlockUnpublishesIt) {
+  KvCache cache(options(8, true));
+  auto t = iota_tokens(1, 8);
+  compute(cache, 1, 0, 8);
+  cache.publish(1, t);
+  cache.resize(1, 6);  // block 1 reopens
+  EXPECT_EQ(cache.cached_prefix(t, 8), 4);
+  compute(cache, 1, 6, 8);  // writable again
+  cache.publish(1, t);
+  EXPECT_EQ(cache.cached_prefix(t, 8), 8);
+}
+
+TEST(KvCache, RefcountsBalanceUnderRandomUse) {
+  KvCache cache(options(32, true));
+  std::vector<int32_t> live;
+  uint32_t state = 12345;
+  auto rnd = [&](uint32_t n) {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % n;
+  };
+  for (int step = 0; step < 400; ++step) {
+    const auto seq = static_cast<int32_t>(step);
+    // Prompts from a few shared prefixes so blocks are shared.
+    std::vector<int32_t> tokens = iota_tokens(static_cast<int32_t>(rnd(3)) * 50, 4 + rnd(16));
+    const auto n = static_cast<int64_t>(tokens.size());
+    const int64_t attached = cache.attach_prefix(seq, tokens, n - 1);
+    try {
+      compute(cache, seq, attached, n);
+      cache.publish(seq, tokens);
+      live.push_back(seq);
+    } catch (const UnsupportedError&) {
+      cache.remove(seq);
+    }
+    if (!live.empty() && rnd(2) == 0) {
+      const size_t i = rnd(static_cast<uint32_t>(live.size()));
+      cache.remove(live[i]);
+      live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    int64_t refs = 0;
+    std::set<int32_t> distinct;
+    for (int32_t s : live) {
+      for (int32_t b : cache.block_table(s)) distinct.insert(b);
+    }
+    for (int32_t b = 0; b < 32; ++b) refs += cache.block_refs(b) > 0 ? 1 : 0;
+    ASSERT_EQ(refs, static_cast<int64_t>(distinct.size()));
+    ASSERT_EQ(cache.n_used_blocks(), refs);
+  }
+  for (int32_t s : live) cache.remove(s);
+  EXPECT_EQ(cache.n_used_blocks(), 0);
+  EXPECT_EQ(cache.n_free_blocks(), 32);
+}
+
+}  // namespace
+}  // namespace hirelm::kv
