@@ -19,7 +19,9 @@ struct KnownIdentity {
 };
 
 struct Redaction {
-  std::string category;  // "name", "email", "phone", "gender", "age", "birth_date", "photo", "marital_status"
+  // "name", "email", "phone", "contact" (WeChat/QQ ids), "gender", "age", "birth_date", "photo",
+  // "marital_status".
+  std::string category;
   std::string original;  // the removed text
 };
 
