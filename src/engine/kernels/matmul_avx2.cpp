@@ -25,24 +25,26 @@
 namespace hirelm::kernels::detail {
 namespace {
 
-// One token's quantized activations in blocks of 32: value[32b + i] ~= d[b] * q[32b + i], and
-// dsum[b] = d[b] * sum_i q[32b + i] (for the Q4_K mins). Structure of arrays, so that the 8 scales and sums
-// under one K-quant super-block load as one vector. In the prepared buffer a token occupies
-// act_row_bytes(cols): cols int8 values, then the n_blocks scales, then the n_blocks sums.
+// One token's quantized activations in blocks of 32: value[32b + i] ~= d[b] * q[32b + i], abs_q = |q| (the
+// unsigned operand of maddubs, so the weights need no sign-trick absolute value per row), and
+// dsum[b] = d[b] * sum_i q[32b + i] (for the Q4_K mins and the Q4_0 offset). Structure of arrays, so that the
+// 8 scales and sums of 8 consecutive blocks load as one vector. In the prepared buffer a token occupies
+// act_row_bytes(cols): cols int8 values, cols uint8 magnitudes, then the n_blocks scales, then the n_blocks sums.
 struct ActRow {
   const int8_t* q;
+  const uint8_t* abs_q;
   const float* d;
   const float* dsum;
 };
 
 size_t act_row_bytes(int64_t cols) {
-  return static_cast<size_t>(cols) + 2 * sizeof(float) * static_cast<size_t>(cols / kQK8_0);
+  return 2 * static_cast<size_t>(cols) + 2 * sizeof(float) * static_cast<size_t>(cols / kQK8_0);
 }
 
 ActRow act_row(const void* prepared, int64_t cols, int64_t token) {
   const auto* base = static_cast<const uint8_t*>(prepared) + static_cast<size_t>(token) * act_row_bytes(cols);
-  const auto* d = reinterpret_cast<const float*>(base + cols);
-  return {reinterpret_cast<const int8_t*>(base), d, d + cols / kQK8_0};
+  const auto* d = reinterpret_cast<const float*>(base + 2 * cols);
+  return {reinterpret_cast<const int8_t*>(base), base + cols, d, d + cols / kQK8_0};
 }
 
 // Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights.
@@ -71,16 +73,10 @@ inline int hsum_i32(__m256i v) {
 
 inline float half_to_float(uint16_t h) { return _cvtsh_ss(h); }
 
-// |w| as unsigned bytes times sign(w) * a as signed bytes == w * a; maddubs sums byte pairs to int16 (no
-// saturation for |w| <= 128, |a| <= 127) and madd with ones sums pairs again to 8 int32 lanes.
-inline __m256i dot_i8_pairs(__m256i w_abs, __m256i w, __m256i a) {
-  const __m256i prod16 = _mm256_maddubs_epi16(w_abs, _mm256_sign_epi8(a, w));
-  return _mm256_madd_epi16(prod16, _mm256_set1_epi16(1));
-}
-
 // ---- activation quantization -------------------------------------------------------------------------
 
-void quantize_activations(const float* x, int8_t* q_out, float* d_out, float* dsum_out, int64_t n_blocks) {
+void quantize_activations(const float* x, int8_t* q_out, uint8_t* abs_out, float* d_out, float* dsum_out,
+                          int64_t n_blocks) {
   const __m256 sign_mask = _mm256_set1_ps(-0.0f);
   const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   for (int64_t b = 0; b < n_blocks; ++b) {
@@ -107,6 +103,7 @@ void quantize_activations(const float* x, int8_t* q_out, float* d_out, float* ds
     d_out[b] = d;
     dsum_out[b] = d * static_cast<float>(sum);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(q_out + 32 * b), bytes);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(abs_out + 32 * b), _mm256_abs_epi8(bytes));
   }
 }
 
@@ -115,32 +112,86 @@ void quantize_activations(const float* x, int8_t* q_out, float* d_out, float* ds
 // Activation scales are broadcast straight from memory (a load, not an ALU op) and the weight scales, shared
 // by the NT tokens, are broadcast once per block.
 
+// src[0..nb) in the low lanes of a vector, zeros above (nb <= 8).
+inline __m256 load_block_values(const float* src, int nb) {
+  if (nb == 8) return _mm256_loadu_ps(src);
+  alignas(32) float tmp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < nb; ++i) tmp[i] = src[i];
+  return _mm256_load_ps(tmp);
+}
+
+// Per group of up to 8 blocks, the products d_w[r][b] * v[t][b] of the weight scales with an activation
+// per-block vector: table gets d_w * d_a and, when sum_table is not null, sum_table gets d_w * dsum; one 8-lane
+// vector per (row, token); lanes past `nb` are 0.
+// The inner loops broadcast them from this table (a load, not an ALU op) instead of multiplying per block.
+template <int NR, int NT, class Block>
+inline void block_scale_products(const Block* const* w, int64_t g, int nb, const ActRow* a,
+                                 float (*table)[NT][8], float (*sum_table)[NT][8]) {
+  __m256 dw[NR];
+  HIRELM_UNROLL
+  for (int r = 0; r < NR; ++r) {
+    // Inserted lane by lane: storing the halves to a stack array and reloading it as a vector would stall
+    // on store forwarding.
+    const Block* blk = w[r] + g;
+    __m128i h = _mm_setzero_si128();
+    if (nb == 8) {
+      h = _mm_insert_epi16(h, blk[0].d, 0);
+      h = _mm_insert_epi16(h, blk[1].d, 1);
+      h = _mm_insert_epi16(h, blk[2].d, 2);
+      h = _mm_insert_epi16(h, blk[3].d, 3);
+      h = _mm_insert_epi16(h, blk[4].d, 4);
+      h = _mm_insert_epi16(h, blk[5].d, 5);
+      h = _mm_insert_epi16(h, blk[6].d, 6);
+      h = _mm_insert_epi16(h, blk[7].d, 7);
+    } else {
+      alignas(16) uint16_t tmp[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (int i = 0; i < nb; ++i) tmp[i] = blk[i].d;
+      h = _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+    }
+    dw[r] = _mm256_cvtph_ps(h);
+  }
+  HIRELM_UNROLL
+  for (int t = 0; t < NT; ++t) {
+    const __m256 v = load_block_values(a[t].d + g, nb);
+    HIRELM_UNROLL
+    for (int r = 0; r < NR; ++r) _mm256_store_ps(table[r][t], _mm256_mul_ps(dw[r], v));
+    if (sum_table != nullptr) {
+      const __m256 vs = load_block_values(a[t].dsum + g, nb);
+      HIRELM_UNROLL
+      for (int r = 0; r < NR; ++r) _mm256_store_ps(sum_table[r][t], _mm256_mul_ps(dw[r], vs));
+    }
+  }
+}
+
+// Q8_0: per block, maddubs(|a|, sign(w, a)) = pairwise w * a as int16, madd with ones to 8 int32 lanes, then
+// one fma with the block's d_w * d_a.
 template <int NR, int NT>
 void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, float* out) {
+  const __m256i ones = _mm256_set1_epi16(1);
   __m256 acc[NR][NT];
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
     HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
-  for (int64_t b = 0; b < n_blocks; ++b) {
-    __m256i wq[NR];
-    __m256i w_abs[NR];
-    __m256 dw[NR];
-    HIRELM_UNROLL
-    for (int r = 0; r < NR; ++r) {
-      wq[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r][b].qs));
-      w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
-      dw[r] = _mm256_set1_ps(half_to_float(w[r][b].d));
-    }
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) {
-      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
-      const __m256 da = _mm256_broadcast_ss(a[t].d + b);
+  alignas(32) float scale[NR][NT][8];
+  for (int64_t g = 0; g < n_blocks; g += 8) {
+    const int nb = static_cast<int>(std::min<int64_t>(8, n_blocks - g));
+    block_scale_products<NR, NT>(w, g, nb, a, scale, nullptr);
+    for (int i = 0; i < nb; ++i) {
+      const int64_t b = g + i;
+      __m256i wq[NR];
       HIRELM_UNROLL
-      for (int r = 0; r < NR; ++r) {
-        const __m256 s = _mm256_mul_ps(_mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq)), da);
-        acc[r][t] = _mm256_fmadd_ps(dw[r], s, acc[r][t]);
+      for (int r = 0; r < NR; ++r) wq[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r][b].qs));
+      HIRELM_UNROLL
+      for (int t = 0; t < NT; ++t) {
+        const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
+        const __m256i aa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].abs_q + 32 * b));
+        HIRELM_UNROLL
+        for (int r = 0; r < NR; ++r) {
+          const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(aa, _mm256_sign_epi8(wq[r], aq)), ones);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r][t][i]), _mm256_cvtepi32_ps(p), acc[r][t]);
+        }
       }
     }
   }
@@ -151,37 +202,49 @@ void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, floa
   }
 }
 
+// Q4_0: the unsigned nibbles n = q + 8 go straight into maddubs' unsigned operand (pair sums stay below
+// 2 * 15 * 127, no saturation), and the offset is removed per block with the activation sums:
+// d_w * d_a * dot(n - 8, a) = d_w * d_a * dot(n, a) - 8 * d_w * dsum. The offsets of a group of 8 blocks are
+// one lane-wise fma per (row, token); the final horizontal sum adds the lanes up.
 template <int NR, int NT>
 void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, float* out) {
   const __m128i low_mask = _mm_set1_epi8(0x0F);
-  const __m256i eight = _mm256_set1_epi8(8);
+  const __m256i ones = _mm256_set1_epi16(1);
+  const __m256 minus_eight = _mm256_set1_ps(-8.0f);
   __m256 acc[NR][NT];
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
     HIRELM_UNROLL
     for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
   }
-  for (int64_t b = 0; b < n_blocks; ++b) {
-    __m256i wq[NR];
-    __m256i w_abs[NR];
-    __m256 dw[NR];
+  alignas(32) float scale[NR][NT][8];
+  alignas(32) float offset[NR][NT][8];
+  for (int64_t g = 0; g < n_blocks; g += 8) {
+    const int nb = static_cast<int>(std::min<int64_t>(8, n_blocks - g));
+    block_scale_products<NR, NT>(w, g, nb, a, scale, offset);
     HIRELM_UNROLL
     for (int r = 0; r < NR; ++r) {
-      const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[r][b].qs));
-      const __m128i lo = _mm_and_si128(packed, low_mask);                     // values 0..15
-      const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low_mask);  // values 16..31
-      wq[r] = _mm256_sub_epi8(_mm256_set_m128i(hi, lo), eight);
-      w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
-      dw[r] = _mm256_set1_ps(half_to_float(w[r][b].d));
+      HIRELM_UNROLL
+      for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_fmadd_ps(minus_eight, _mm256_load_ps(offset[r][t]), acc[r][t]);
     }
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) {
-      const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
-      const __m256 da = _mm256_broadcast_ss(a[t].d + b);
+    for (int i = 0; i < nb; ++i) {
+      const int64_t b = g + i;
+      __m256i wq[NR];
       HIRELM_UNROLL
       for (int r = 0; r < NR; ++r) {
-        const __m256 s = _mm256_mul_ps(_mm256_cvtepi32_ps(dot_i8_pairs(w_abs[r], wq[r], aq)), da);
-        acc[r][t] = _mm256_fmadd_ps(dw[r], s, acc[r][t]);
+        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[r][b].qs));
+        const __m128i lo = _mm_and_si128(packed, low_mask);                     // values 0..15
+        const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low_mask);  // values 16..31
+        wq[r] = _mm256_set_m128i(hi, lo);
+      }
+      HIRELM_UNROLL
+      for (int t = 0; t < NT; ++t) {
+        const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
+        HIRELM_UNROLL
+        for (int r = 0; r < NR; ++r) {
+          const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(wq[r], aq), ones);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r][t][i]), _mm256_cvtepi32_ps(p), acc[r][t]);
+        }
       }
     }
   }
@@ -287,7 +350,7 @@ inline __m256i q6_k_group(const BlockQ6_K& blk, int h, int k) {
   return _mm256_sub_epi8(q, _mm256_set1_epi8(32));
 }
 
-// Q6_K: sign-trick dot of each 32-value group with its activation block; the two 16-value sub-block scales of
+// Q6_K: sign-trick dot (maddubs(|a|, sign(w, a))) of each 32-value group with its activation block; the two 16-value sub-block scales of
 // the group are applied by madd (int16 lanes 0..7 come from bytes 0..15, lanes 8..15 from bytes 16..31).
 template <int NR, int NT>
 void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a, float* out) {
@@ -310,7 +373,6 @@ void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a,
       HIRELM_UNROLL
       for (int k = 0; k < 4; ++k) {
         __m256i wq[NR];
-        __m256i w_abs[NR];
         __m256i scales[NR];
         // Bytes [s_i x 8, s_(i+1) x 8] for the group's two sub-block scales i = 8h + 2k, widened to int16.
         const char i0 = static_cast<char>(8 * h + 2 * k);
@@ -319,17 +381,17 @@ void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a,
         HIRELM_UNROLL
         for (int r = 0; r < NR; ++r) {
           wq[r] = q6_k_group(w[r][sb], h, k);
-          w_abs[r] = _mm256_sign_epi8(wq[r], wq[r]);
           scales[r] = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc128[r], pick));
         }
         HIRELM_UNROLL
         for (int t = 0; t < NT; ++t) {
           const int64_t b = 8 * sb + 4 * h + k;
           const __m256i aq = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].q + 32 * b));
+          const __m256i aa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[t].abs_q + 32 * b));
           const __m256 da = _mm256_broadcast_ss(a[t].d + b);
           HIRELM_UNROLL
           for (int r = 0; r < NR; ++r) {
-            const __m256i prod16 = _mm256_maddubs_epi16(w_abs[r], _mm256_sign_epi8(aq, wq[r]));
+            const __m256i prod16 = _mm256_maddubs_epi16(aa, _mm256_sign_epi8(wq[r], aq));
             const __m256 s = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(prod16, scales[r])), da);
             acc[r][t] = _mm256_fmadd_ps(d[r], s, acc[r][t]);
           }
@@ -465,30 +527,30 @@ void for_token_tiles(int64_t t_begin, int64_t t_end, Fn&& fn) {
   }
 }
 
+// Loop order: token tiles outside, rows inside. A tile's activations (NT tokens, about 3 bytes per column each)
+// then stay in L1 while the chunk's weight rows, which matmul.cpp sizes to stay in L2, stream past them once
+// per token tile.
 void quant_rows(const MatrixView& w, const void* prepared, float* y, int64_t n_tokens, int64_t row_begin,
                 int64_t row_end) {
   const auto* base = static_cast<const uint8_t*>(w.data);
-  for (int64_t tb = 0; tb < n_tokens; tb += kTokenBlock) {
-    const int64_t te = std::min(n_tokens, tb + kTokenBlock);
+  for_token_tiles(0, n_tokens, [&]<int NT>(int64_t t) {
+    ActRow a[NT];
+    for (int i = 0; i < NT; ++i) a[i] = act_row(prepared, w.cols, t + i);
     for (int64_t r = row_begin; r < row_end; r += kQuantRows) {
       const int nr = static_cast<int>(std::min<int64_t>(kQuantRows, row_end - r));
       const uint8_t* rows[kQuantRows];
       for (int i = 0; i < nr; ++i) rows[i] = base + static_cast<size_t>(r + i) * w.row_bytes;
-      for_token_tiles(tb, te, [&]<int NT>(int64_t t) {
-        ActRow a[NT];
-        for (int i = 0; i < NT; ++i) a[i] = act_row(prepared, w.cols, t + i);
-        float out[kQuantRows * NT];
-        if (nr == kQuantRows) {
-          quant_tile<kQuantRows, NT>(w.type, rows, w.cols, a, out);
-        } else {
-          quant_tile<1, NT>(w.type, rows, w.cols, a, out);
-        }
-        for (int i = 0; i < nr; ++i) {
-          for (int k = 0; k < NT; ++k) y[(t + k) * w.rows + r + i] = out[i * NT + k];
-        }
-      });
+      float out[kQuantRows * NT];
+      if (nr == kQuantRows) {
+        quant_tile<kQuantRows, NT>(w.type, rows, w.cols, a, out);
+      } else {
+        quant_tile<1, NT>(w.type, rows, w.cols, a, out);
+      }
+      for (int i = 0; i < nr; ++i) {
+        for (int k = 0; k < NT; ++k) y[(t + k) * w.rows + r + i] = out[i * NT + k];
+      }
     }
-  }
+  });
 }
 
 template <class Load>
@@ -562,8 +624,8 @@ void avx2_prepare(DType type, const float* x, int64_t cols, int64_t token_begin,
   const int64_t n_blocks = cols / kQK8_0;
   for (int64_t t = token_begin; t < token_end; ++t) {
     auto* base = static_cast<uint8_t*>(prepared) + static_cast<size_t>(t) * act_row_bytes(cols);
-    auto* d = reinterpret_cast<float*>(base + cols);
-    quantize_activations(x + t * cols, reinterpret_cast<int8_t*>(base), d, d + n_blocks, n_blocks);
+    auto* d = reinterpret_cast<float*>(base + 2 * cols);
+    quantize_activations(x + t * cols, reinterpret_cast<int8_t*>(base), base + cols, d, d + n_blocks, n_blocks);
   }
 }
 
