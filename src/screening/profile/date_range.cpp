@@ -148,16 +148,31 @@ std::optional<DatePoint> next_point(std::string_view s, size_t& pos) {
   return std::nullopt;
 }
 
-int resolve(const DatePoint& p, YearMonth today) {
+// First month of an interval starting at `p`.
+int resolve_begin(const DatePoint& p, YearMonth today) {
   switch (p.kind) {
     case DatePoint::Kind::kMonth:
       return YearMonth{p.year, p.month}.index();
     case DatePoint::Kind::kYear:
       return YearMonth{p.year, 7}.index();
     case DatePoint::Kind::kPresent:
-      return today.index();
+      break;
   }
   return today.index();
+}
+
+// One past the last month of an interval ending at `p`: an end month counts in full ("2018.07-2019.06" is
+// twelve months), a year-only end stops at its July, present includes the current month.
+int resolve_end(const DatePoint& p, YearMonth today) {
+  switch (p.kind) {
+    case DatePoint::Kind::kMonth:
+      return YearMonth{p.year, p.month}.index() + 1;
+    case DatePoint::Kind::kYear:
+      return YearMonth{p.year, 7}.index();
+    case DatePoint::Kind::kPresent:
+      break;
+  }
+  return today.index() + 1;
 }
 
 }  // namespace
@@ -183,9 +198,9 @@ std::optional<MonthInterval> resolve_interval(std::string_view start_text, std::
   if (!range || range->start.kind == DatePoint::Kind::kPresent) return std::nullopt;
   std::optional<DatePoint> end_point = parse_date_point(end_text);
   if (!end_point) end_point = range->end;
-  const int begin = resolve(range->start, today);
+  const int begin = resolve_begin(range->start, today);
   if (begin > today.index()) return std::nullopt;
-  int end = end_point ? resolve(*end_point, today) : today.index();
+  int end = end_point ? resolve_end(*end_point, today) : today.index() + 1;
   if (end < begin) return std::nullopt;
   end = std::max(end, begin + 1);
   return MonthInterval{begin, end};

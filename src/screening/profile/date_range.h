@@ -37,11 +37,11 @@ std::optional<DatePoint> parse_date_point(std::string_view text);
 // The first two date points in `text`: "2019.07-至今" -> {2019-07, present}. nullopt when there is none.
 std::optional<DateRange> parse_date_range(std::string_view text);
 
-// A work-history interval as months [start, end) resolved against `today`: a year-only start or end counts
-// as July of that year (so "2019 - 2021" is two years); present is `today`. The start text may hold the
-// whole range when the end text is empty ("2019.07-至今"). A missing end is taken as present (an open range,
-// "2021.03 -"). A range of one month ("2020.03-2020.03") is one month long. nullopt when the start does not
-// parse, is present, lies after `today`, or the end is before the start.
+// A work-history interval as months [begin, end) resolved against `today`. End months count in full
+// ("2018.07-2019.06" is twelve months; present includes `today`'s month). Year-only dates count from and to
+// July of that year, so "2019 - 2021" is two years. The start text may hold the whole range when the end
+// text is empty ("2019.07-至今"); a missing end is taken as present (an open range, "2021.03 -"). nullopt
+// when the start does not parse, is present, lies after `today`, or the end is before the start.
 struct MonthInterval {
   int begin = 0;  // YearMonth::index() of the first month
   int end = 0;    // one past the last month; end > begin

@@ -60,7 +60,7 @@ const std::vector<Pattern>& patterns() {
          "(?<v>\\+?[0-9（(][0-9\\s\\-()（）]{4,}[0-9])"},
         {"contact", "(?:微信|wechat|qq|skype|telegram|linkedin)\\s*(?:号)?\\s*[:：]\\s*(?<v>[^\\s|｜,，;；]{3,60})"},
         {"name",
-         "(?:姓\\s*名|full\\s+name|name)\\s*[:：]\\s*(?<v>[^\\n|｜,，;；:：\\t]{1,40}?)"
+         "(?:^[ \\t]*|(?<=[|｜,，;；\\t])\\s*)(?:姓\\s*名|full\\s+name|name)\\s*[:：]\\s*(?<v>[^\\n|｜,，;；:：\\t]{1,40}?)"
          "(?=\\s*(?:$|\\||｜|,|，|;|；|\\t|\\s{2,}))"},
         {"gender", "性\\s*别\\s*[:：]?\\s*(?<v>男性?|女性?)"},
         {"gender", "(?:gender|sex)\\s*[:：]\\s*(?<v>male|female|man|woman|m|f|男|女)(?![a-z])"},
