@@ -1,6 +1,9 @@
 #include "engine/model/qwen2_model.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -20,7 +23,8 @@ Batch make_sequence_batch(const std::vector<int32_t>& tokens, int32_t seq_id, in
   return batch;
 }
 
-// Activations of one forward pass, sized by the batch (never by the context) and reused across calls.
+// Activations of one micro-batch, sized by the micro-batch (never by the prompt or the context) and reused
+// across calls: after the first forward of a given size, forward() allocates nothing.
 struct Qwen2Model::Scratch {
   std::vector<float> x;       // [n, n_embd] residual stream
   std::vector<float> xn;      // [n, n_embd] normalised input of a block
@@ -32,6 +36,8 @@ struct Qwen2Model::Scratch {
   std::vector<float> gate;    // [n, n_ff]
   std::vector<float> up;      // [n, n_ff]
   std::vector<float> out_x;   // [n_wanted, n_embd] final-normalised rows that want logits
+  std::vector<float> partials;  // [n_items, n_splits, group * (head_dim + 2)] split-context attention state
+  std::vector<int64_t> rows;    // [n_wanted] micro-batch rows that want logits
 };
 
 Qwen2Model::Qwen2Model() : scratch_(std::make_unique<Scratch>()) {}
@@ -129,6 +135,10 @@ std::map<int32_t, int64_t> plan_batch(const Batch& batch, const kv::KvCache& cac
   return next;
 }
 
+bool wants_logits(const Batch& batch, int64_t t) {
+  return batch.want_logits.empty() ? t + 1 == static_cast<int64_t>(batch.size()) : batch.want_logits[static_cast<size_t>(t)] != 0;
+}
+
 }  // namespace
 
 void Qwen2Model::forward(const Batch& batch, kv::KvCache& cache, kernels::ThreadPool& pool, std::vector<float>* logits) {
@@ -138,72 +148,140 @@ void Qwen2Model::forward(const Batch& batch, kv::KvCache& cache, kernels::Thread
   for (auto [seq, length] : plan_batch(batch, cache, c.n_vocab)) cache.resize(seq, length);
 
   const int64_t n = static_cast<int64_t>(batch.size());
+  int64_t n_wanted = 0;
+  for (int64_t t = 0; t < n; ++t) n_wanted += wants_logits(batch, t) ? 1 : 0;
+  if (logits != nullptr) logits->resize(static_cast<size_t>(n_wanted * c.n_vocab));
+  // Micro-batches in batch order: a token's attention reads only positions of its own sequence at or
+  // before its own, which earlier micro-batches (all layers) or this one (before attention) have written.
+  float* logits_out = logits != nullptr ? logits->data() : nullptr;
+  for (int64_t begin = 0; begin < n; begin += kMicroBatch) {
+    const int64_t end = std::min(n, begin + kMicroBatch);
+    const int64_t rows = forward_micro_batch(batch, begin, end, cache, pool, logits_out);
+    if (logits_out != nullptr) logits_out += rows * c.n_vocab;
+  }
+}
+
+int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64_t end, kv::KvCache& cache,
+                                        kernels::ThreadPool& pool, float* logits) {
+  const Qwen2Config& c = config_;
+  const int64_t n = end - begin;
   const int64_t d = c.n_embd, dq = c.q_dim(), dkv = c.kv_dim(), dff = c.n_ff, hd = c.head_dim;
+  const int64_t n_kv = c.n_heads_kv, group = c.n_heads / c.n_heads_kv;
   const float eps = static_cast<float>(c.rms_eps);
   const float theta = static_cast<float>(c.rope_theta);
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const int32_t* tokens = batch.tokens.data() + begin;
+  const int32_t* positions = batch.positions.data() + begin;
+  const int32_t* seq_ids = batch.seq_ids.data() + begin;
   Scratch& s = *scratch_;
-  auto size = [](std::vector<float>& buf, int64_t count) { buf.resize(static_cast<size_t>(count)); };
+  auto size = [](std::vector<float>& buf, int64_t count) {
+    if (buf.size() < static_cast<size_t>(count)) buf.resize(static_cast<size_t>(count));
+  };
   size(s.x, n * d), size(s.xn, n * d), size(s.q, n * dq), size(s.k, n * dkv), size(s.v, n * dkv);
   size(s.attn, n * dq), size(s.proj, n * d), size(s.gate, n * dff), size(s.up, n * dff);
 
+  // Attention work items: (token, KV head), each split into n_splits ranges of its context when there are
+  // fewer items than threads and the contexts are long (decoding few sequences on many cores).
+  int64_t max_ctx = 0;
+  for (int64_t t = 0; t < n; ++t) max_ctx = std::max<int64_t>(max_ctx, positions[t] + 1);
+  const int64_t n_items = n * n_kv;
+  int64_t n_splits = 1;
+  if (n_items < pool.size()) {
+    const int64_t wanted = std::min<int64_t>(kMaxAttentionSplits, (pool.size() + n_items - 1) / n_items);
+    n_splits = std::clamp<int64_t>(max_ctx / kMinAttentionSplit, 1, wanted);
+  }
+  const int64_t partial_floats = group * (hd + 2);
+  if (n_splits > 1) size(s.partials, n_items * n_splits * partial_floats);
+
+  // Runs fn(t) for every token of the micro-batch, spread over the pool (inline for a single token).
+  auto per_token = [&](auto&& fn) {
+    if (n == 1) return fn(0);
+    pool.run([&](int index, int count) {
+      for (int64_t t = index; t < n; t += count) fn(t);
+    });
+  };
+
   // x: [n, n_embd] = token_embd rows
-  for (int64_t t = 0; t < n; ++t) kernels::get_row(weights_.token_embd, batch.tokens[static_cast<size_t>(t)], &s.x[t * d]);
+  for (int64_t t = 0; t < n; ++t) kernels::get_row(weights_.token_embd, tokens[t], &s.x[t * d]);
 
   for (int64_t il = 0; il < c.n_layers; ++il) {
     const LayerWeights& w = weights_.layers[static_cast<size_t>(il)];
 
     // Attention block.
-    for (int64_t t = 0; t < n; ++t) kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.attn_norm.data), &s.xn[t * d], d, eps);
+    per_token([&](int64_t t) { kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.attn_norm.data), &s.xn[t * d], d, eps); });
     kernels::matmul(w.attn_q, s.xn.data(), s.q.data(), n, pool);  // q: [n, n_heads * head_dim]
     kernels::matmul(w.attn_k, s.xn.data(), s.k.data(), n, pool);  // k: [n, n_heads_kv * head_dim]
     kernels::matmul(w.attn_v, s.xn.data(), s.v.data(), n, pool);  // v: [n, n_heads_kv * head_dim]
-    for (int64_t t = 0; t < n; ++t) {
-      int32_t pos = batch.positions[static_cast<size_t>(t)];
+    per_token([&](int64_t t) {
       kernels::add(&s.q[t * dq], static_cast<const float*>(w.attn_q_bias.data), dq);
       kernels::add(&s.k[t * dkv], static_cast<const float*>(w.attn_k_bias.data), dkv);
       kernels::add(&s.v[t * dkv], static_cast<const float*>(w.attn_v_bias.data), dkv);
-      kernels::rope_neox(&s.q[t * dq], c.n_heads, hd, pos, theta);
-      kernels::rope_neox(&s.k[t * dkv], c.n_heads_kv, hd, pos, theta);
-      cache.write(il, batch.seq_ids[static_cast<size_t>(t)], pos, &s.k[t * dkv], &s.v[t * dkv]);
-    }
-    // attn: [n, n_heads * head_dim]; one work item per (token, KV head).
-    const int64_t n_items = n * c.n_heads_kv;
-    pool.run([&](int thread_index, int n_threads) {
-      for (int64_t item = thread_index; item < n_items; item += n_threads) {
-        int64_t t = item / c.n_heads_kv, kvh = item % c.n_heads_kv;
-        size_t ti = static_cast<size_t>(t);
-        kv::paged_attention(cache, il, batch.seq_ids[ti], batch.positions[ti] + 1, &s.q[t * dq], c.n_heads, scale,
-                            &s.attn[t * dq], kvh);
+      kernels::rope_neox(&s.q[t * dq], c.n_heads, hd, positions[t], theta);
+      kernels::rope_neox(&s.k[t * dkv], n_kv, hd, positions[t], theta);
+      cache.write(il, seq_ids[t], positions[t], &s.k[t * dkv], &s.v[t * dkv]);
+    });
+    // attn: [n, n_heads * head_dim]. Threads take items from a shared counter: with a causal prompt the
+    // items' costs grow with the position, and a descheduled thread must not hold a fixed share.
+    std::atomic<int64_t> next_item{0};
+    pool.run([&](int, int) {
+      const kernels::Isa isa = kernels::active_isa();
+      for (int64_t job = next_item.fetch_add(1); job < n_items * n_splits; job = next_item.fetch_add(1)) {
+        const int64_t item = job / n_splits, split = job % n_splits;
+        const int64_t t = item / n_kv, kvh = item % n_kv;
+        const int64_t n_ctx = positions[t] + 1;
+        if (n_splits == 1) {
+          kv::paged_attention_with_isa(isa, cache, il, seq_ids[t], n_ctx, &s.q[t * dq], c.n_heads, scale, &s.attn[t * dq], kvh);
+          continue;
+        }
+        float* part = &s.partials[static_cast<size_t>(job * partial_floats)];
+        kv::AttentionPartialView view{part, part + group * hd, part + group * hd + group};
+        const int64_t lo = n_ctx * split / n_splits, hi = n_ctx * (split + 1) / n_splits;
+        if (lo < hi) {
+          kv::paged_attention_partial(isa, cache, il, seq_ids[t], lo, hi, &s.q[t * dq], c.n_heads, scale, kvh, view);
+        } else {  // an empty range: weight zero in the merge
+          std::fill(part, part + partial_floats, 0.0f);
+          std::fill(view.max, view.max + group, -std::numeric_limits<float>::infinity());
+        }
       }
     });
+    if (n_splits > 1) {
+      per_token([&](int64_t t) {
+        for (int64_t kvh = 0; kvh < n_kv; ++kvh) {
+          kv::AttentionPartialView parts[kMaxAttentionSplits];
+          for (int64_t sp = 0; sp < n_splits; ++sp) {
+            float* part = &s.partials[static_cast<size_t>(((t * n_kv + kvh) * n_splits + sp) * partial_floats)];
+            parts[sp] = {part, part + group * hd, part + group * hd + group};
+          }
+          kv::merge_attention_partials(parts, n_splits, group, hd, &s.attn[t * dq + kvh * group * hd]);
+        }
+      });
+    }
     kernels::matmul(w.attn_output, s.attn.data(), s.proj.data(), n, pool);  // proj: [n, n_embd]
     kernels::add(s.x.data(), s.proj.data(), n * d);
 
     // Feed-forward block.
-    for (int64_t t = 0; t < n; ++t) kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.ffn_norm.data), &s.xn[t * d], d, eps);
+    per_token([&](int64_t t) { kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.ffn_norm.data), &s.xn[t * d], d, eps); });
     kernels::matmul(w.ffn_gate, s.xn.data(), s.gate.data(), n, pool);  // gate: [n, n_ff]
     kernels::matmul(w.ffn_up, s.xn.data(), s.up.data(), n, pool);      // up: [n, n_ff]
-    kernels::silu_mul(s.gate.data(), s.up.data(), s.gate.data(), n * dff);
+    per_token([&](int64_t t) { kernels::silu_mul(&s.gate[t * dff], &s.up[t * dff], &s.gate[t * dff], dff); });
     kernels::matmul(w.ffn_down, s.gate.data(), s.proj.data(), n, pool);  // proj: [n, n_embd]
     kernels::add(s.x.data(), s.proj.data(), n * d);
   }
 
-  if (logits == nullptr) return;
   // out_x: [n_wanted, n_embd] = RMSNorm of the rows that want logits; logits: [n_wanted, n_vocab].
-  std::vector<int64_t> rows;
+  s.rows.clear();
   for (int64_t t = 0; t < n; ++t) {
-    bool want = batch.want_logits.empty() ? t + 1 == n : batch.want_logits[static_cast<size_t>(t)] != 0;
-    if (want) rows.push_back(t);
+    if (wants_logits(batch, begin + t)) s.rows.push_back(t);
   }
-  const int64_t n_out = static_cast<int64_t>(rows.size());
+  const int64_t n_out = static_cast<int64_t>(s.rows.size());
+  if (logits == nullptr || n_out == 0) return n_out;
   size(s.out_x, n_out * d);
   for (int64_t r = 0; r < n_out; ++r) {
-    kernels::rmsnorm(&s.x[rows[static_cast<size_t>(r)] * d], static_cast<const float*>(weights_.output_norm.data),
+    kernels::rmsnorm(&s.x[s.rows[static_cast<size_t>(r)] * d], static_cast<const float*>(weights_.output_norm.data),
                      &s.out_x[r * d], d, eps);
   }
-  logits->resize(static_cast<size_t>(n_out * c.n_vocab));
-  if (n_out > 0) kernels::matmul(weights_.output, s.out_x.data(), logits->data(), n_out, pool);
+  kernels::matmul(weights_.output, s.out_x.data(), logits, n_out, pool);
+  return n_out;
 }
 
 }  // namespace hirelm::model

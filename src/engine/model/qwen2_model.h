@@ -66,12 +66,26 @@ class Qwen2Model {
   //   set (the last token if want_logits is empty), in batch order.
   // Throws InvalidInputError for a token id out of range or a broken position contract, and
   // UnsupportedError when the cache has too few free blocks; the cache is unchanged in both cases.
-  // Not thread-safe: one forward at a time per model (scratch buffers are reused, sized by the batch).
+  // Internally the batch runs as micro-batches of at most kMicroBatch tokens, so activation scratch is bounded
+  // by the micro-batch, not the prompt; it is reused across calls (no allocation once warm).
+  // Not thread-safe: one forward at a time per model.
   void forward(const Batch& batch, kv::KvCache& cache, kernels::ThreadPool& pool, std::vector<float>* logits);
 
  private:
+  // Tokens per micro-batch: large enough that prompt matmuls reuse each weight row across many tokens,
+  // small enough that the [n, n_ff] activations stay ~9 MiB each.
+  static constexpr int64_t kMicroBatch = 256;
+  // Decoding on more threads than (token, KV head) items splits each context into ranges of at least this
+  // many positions (at most kMaxAttentionSplits), merged exactly afterwards.
+  static constexpr int64_t kMinAttentionSplit = 256;
+  static constexpr int64_t kMaxAttentionSplits = 64;
+
   Qwen2Model();
   struct Scratch;
+  // Runs tokens [begin, end) of the batch (cache already sized) and writes the logits of its rows that want
+  // them to `logits` (when not null), in order; returns how many rows want logits.
+  int64_t forward_micro_batch(const Batch& batch, int64_t begin, int64_t end, kv::KvCache& cache,
+                              kernels::ThreadPool& pool, float* logits);
 
   Qwen2Config config_;
   Qwen2Weights weights_;
