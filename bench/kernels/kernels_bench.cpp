@@ -1,16 +1,28 @@
-// Micro-benchmarks of the kernels at DeepSeek-R1-Distill-Qwen-1.5B's matmul shapes, plus a STREAM triad for
-// the machine's memory bandwidth (the ceiling of single-token decoding).
+// Micro-benchmarks of the kernels at DeepSeek-R1-Distill-Qwen-1.5B's matmul shapes, and of the machine's limits
+// (machine/*: int8 dot-product and fp32 FMA peaks, STREAM-triad bandwidth; see machine_peaks.h).
 //
-// Counters: weights_GB/s = bytes of weights streamed per second (compare with triad's GB/s when n_tokens = 1);
-// GOPS = 2 * rows * cols * n_tokens per second (compare across n_tokens to see compute-bound prefill).
+// Counters of matmul/<dtype>/<rows>x<cols>/tokens:<n>:
+//   GOPS          2 * rows * cols * n_tokens per second;
+//   weights_GB/s  bytes of weights streamed per second;
+//   of_compute    GOPS / the machine's compute peak for the dtype's path (int8 dot for the quantized types,
+//                 whose activations the AVX2 path quantizes to int8; fp32 FMA for F32, F16 and BF16);
+//   of_bandwidth  weights_GB/s / the STREAM-triad bandwidth;
+//   of_limit      the roofline fraction: max(ops / compute peak, weight bytes / bandwidth) / measured time, so
+//                 1.0 means the kernel runs at whichever limit binds it.
+// The peaks are measured once at start-up with the same threads (printed to stderr). With several threads all
+// timing is wall-clock, so on a busy machine every figure, peaks included, drops. HIRELM_BENCH_THREADS=1 times
+// the single thread's CPU time instead: per-core figures that other processes on the machine barely move.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "machine_peaks.h"
 #include "engine/kernels/isa.h"
 #include "engine/kernels/matmul.h"
 #include "engine/kernels/quantize.h"
@@ -19,14 +31,18 @@
 namespace hirelm::kernels {
 namespace {
 
-int bench_threads() {
-  if (const char* env = std::getenv("HIRELM_BENCH_THREADS")) return std::max(1, std::atoi(env));
-  return std::max(1u, std::thread::hardware_concurrency());
+ThreadPool& pool() {
+  static ThreadPool p(bench::bench_threads());
+  return p;
 }
 
-ThreadPool& pool() {
-  static ThreadPool p(bench_threads());
+const bench::MachinePeaks& peaks() {
+  static const bench::MachinePeaks p = bench::measure_machine_peaks(pool());
   return p;
+}
+
+bool int8_path(DType type) {
+  return type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K;
 }
 
 // A [rows, cols] weight matrix in `type` whose rows repeat 64 distinct quantized N(0, 0.06) rows: realistic
@@ -52,42 +68,58 @@ std::vector<uint8_t> make_weights(DType type, int64_t rows, int64_t cols) {
 
 void bm_matmul(benchmark::State& state, DType type, int64_t rows, int64_t cols, int64_t n_tokens) {
   const std::vector<uint8_t> weights = make_weights(type, rows, cols);
-  const MatrixView w = make_matrix_view(type, weights.data(), rows, cols);
+  // Decode-sized calls are bandwidth-bound only if the weights come from memory, as a model's do; a matrix
+  // smaller than the last-level cache would be served from it on repeated calls. So those calls rotate through
+  // enough copies to span kColdBytes.
+  constexpr size_t kColdBytes = size_t{192} << 20;
+  const size_t copies = n_tokens <= 16 ? std::max<size_t>(1, kColdBytes / weights.size()) : 1;
+  std::vector<std::vector<uint8_t>> extra(copies - 1, weights);
+  std::vector<MatrixView> views{make_matrix_view(type, weights.data(), rows, cols)};
+  for (const auto& e : extra) views.push_back(make_matrix_view(type, e.data(), rows, cols));
+  size_t next = 0;
   std::mt19937 rng(7);
   std::normal_distribution<float> dist(0.0f, 1.0f);
   std::vector<float> x(static_cast<size_t>(n_tokens * cols));
   for (auto& v : x) v = dist(rng);
   std::vector<float> y(static_cast<size_t>(n_tokens * rows));
+  const double t0 = bench::bench_clock_seconds();
   for (auto _ : state) {
-    matmul(w, x.data(), y.data(), n_tokens, pool());
+    matmul(views[next], x.data(), y.data(), n_tokens, pool());
+    next = next + 1 == views.size() ? 0 : next + 1;
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
+  const double seconds = bench::bench_clock_seconds() - t0;
   const double iters = static_cast<double>(state.iterations());
-  state.counters["weights_GB/s"] =
-      benchmark::Counter(static_cast<double>(weights.size()) * iters / 1e9, benchmark::Counter::kIsRate);
-  state.counters["GOPS"] = benchmark::Counter(2.0 * static_cast<double>(rows * cols * n_tokens) * iters / 1e9,
-                                              benchmark::Counter::kIsRate);
+  const double ops = 2.0 * static_cast<double>(rows * cols * n_tokens);
+  const double bytes = static_cast<double>(weights.size());
+  state.counters["weights_GB/s"] = benchmark::Counter(bytes * iters / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GOPS"] = benchmark::Counter(ops * iters / 1e9, benchmark::Counter::kIsRate);
+  const double compute_peak = (active_isa() == Isa::kGeneric || !int8_path(type)) ? peaks().fp32_fma_gflops
+                                                                                    : peaks().int8_dot_gops;
+  const double per_call = seconds / std::max(iters, 1.0);
+  if (compute_peak > 0) state.counters["of_compute"] = ops / 1e9 / compute_peak / per_call;
+  if (peaks().triad_gb_per_s > 0) state.counters["of_bandwidth"] = bytes / 1e9 / peaks().triad_gb_per_s / per_call;
+  if (compute_peak > 0 && peaks().triad_gb_per_s > 0) {
+    state.counters["of_limit"] =
+        std::max(ops / 1e9 / compute_peak, bytes / 1e9 / peaks().triad_gb_per_s) / per_call;
+  }
   state.SetLabel(std::string(isa_name(active_isa())) + " threads=" + std::to_string(pool().size()));
 }
 
-// STREAM triad a = b + s * c over 3 x 64 MiB arrays, split across the pool's threads.
-void bm_stream_triad(benchmark::State& state) {
-  const size_t n = 16u << 20;  // floats per array
-  std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
-  const float s = 3.0f;
+// The machine's limits, as benchmarks of their own so that they appear in the same report (one iteration
+// each; the figure is the best of the repeated runs inside).
+void bm_machine(benchmark::State& state, int which) {
+  double value = 0;
   for (auto _ : state) {
-    pool().run([&](int index, int count) {
-      const size_t begin = n * static_cast<size_t>(index) / static_cast<size_t>(count);
-      const size_t end = n * static_cast<size_t>(index + 1) / static_cast<size_t>(count);
-      for (size_t i = begin; i < end; ++i) a[i] = b[i] + s * c[i];
-    });
-    benchmark::DoNotOptimize(a.data());
-    benchmark::ClobberMemory();
+    switch (which) {
+      case 0: value = bench::measure_int8_dot_gops(pool(), 0.1); break;
+      case 1: value = bench::measure_int8_maddubs_gops(pool(), 0.1); break;
+      case 2: value = bench::measure_fp32_fma_gflops(pool(), 0.1); break;
+      default: value = bench::measure_triad_gb_per_s(pool(), 5); break;
+    }
   }
-  state.counters["GB/s"] = benchmark::Counter(3.0 * sizeof(float) * static_cast<double>(n) *
-                                                  static_cast<double>(state.iterations()) / 1e9,
-                                              benchmark::Counter::kIsRate);
+  state.counters[which == 3 ? "GB/s" : "GOPS"] = value;
   state.SetLabel("threads=" + std::to_string(pool().size()));
 }
 
@@ -99,15 +131,22 @@ void register_all() {
   const Shape shapes[] = {{1536, 1536}, {256, 1536}, {8960, 1536}, {1536, 8960}, {151936, 1536}};
   const DType types[] = {DType::kF32, DType::kF16, DType::kBF16, DType::kQ8_0,
                          DType::kQ4_0, DType::kQ4_K, DType::kQ6_K};
-  benchmark::RegisterBenchmark("stream_triad", bm_stream_triad)->UseRealTime();
+  const char* machine_names[] = {"machine/int8_dot", "machine/int8_maddubs", "machine/fp32_fma", "machine/stream_triad"};
+  for (int which = 0; which < 4; ++which) {
+    benchmark::RegisterBenchmark(machine_names[which], [which](benchmark::State& st) { bm_machine(st, which); })
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+  }
   for (DType type : types) {
     for (const Shape& shape : shapes) {
-      for (int64_t n_tokens : {1, 64}) {
+      for (int64_t n_tokens : {1, 16, 512}) {
         const std::string name = "matmul/" + std::string(dtype_name(type)) + "/" + std::to_string(shape.rows) + "x" +
                                  std::to_string(shape.cols) + "/tokens:" + std::to_string(n_tokens);
-        benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+        auto* b = benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
           bm_matmul(st, type, shape.rows, shape.cols, n_tokens);
-        })->UseRealTime()->Unit(benchmark::kMicrosecond);
+        });
+        if (!bench::bench_uses_cpu_time()) b->UseRealTime();
+        b->Unit(benchmark::kMicrosecond);
       }
     }
   }
@@ -119,6 +158,12 @@ void register_all() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   hirelm::kernels::register_all();
+  const auto& p = hirelm::kernels::peaks();
+  std::fprintf(stderr,
+               "machine (%d threads): int8 dot %.1f GOPS, int8 maddubs %.1f GOPS, fp32 FMA %.1f GFLOPS, "
+               "STREAM triad %.1f GB/s\n",
+               hirelm::kernels::pool().size(), p.int8_dot_gops, p.int8_maddubs_gops, p.fp32_fma_gflops,
+               p.triad_gb_per_s);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

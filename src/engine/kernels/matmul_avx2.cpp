@@ -21,6 +21,7 @@
 // Fully unrolls the small fixed-trip loops of the register tiles (over rows, tokens and sub-blocks), so the
 // tile arrays live in registers instead of on the stack. GCC and clang both read this pragma.
 #define HIRELM_UNROLL _Pragma("GCC unroll 16")
+#define HIRELM_ALWAYS_INLINE __attribute__((always_inline))
 
 namespace hirelm::kernels::detail {
 namespace {
@@ -49,6 +50,7 @@ ActRow act_row(const void* prepared, int64_t cols, int64_t token) {
 
 // Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights.
 constexpr int kQuantRows = 2;    // quantized: 2 rows x 4 tokens
+constexpr int kDecodeRows = 4;   // quantized, a single token: 4 rows x 1 token
 constexpr int kFloatRows = 3;    // float: 3 rows x 4 tokens (12 accumulators, 3 weight vectors, 1 activation)
 constexpr int kTokenTile = 4;
 constexpr int64_t kTokenBlock = 16;  // tokens whose activations stay in cache while a chunk of rows streams
@@ -163,6 +165,20 @@ inline void block_scale_products(const Block* const* w, int64_t g, int nb, const
   }
 }
 
+// Calls step(i) for the nb blocks of a group. For small tiles (kUnroll) a full group of 8 is unrolled, so that
+// every index into the accumulator arrays is a constant and GCC keeps them in registers (with a runtime trip
+// count it left the decode tile's accumulators on the stack, and the loop ran at store-to-load latency). Large
+// tiles keep the loop: unrolled, their code is slower (measured).
+template <bool kUnroll, class Step>
+inline void for_group_blocks(int nb, Step&& step) {
+  if (kUnroll && nb == 8) {
+    HIRELM_UNROLL
+    for (int i = 0; i < 8; ++i) step(i);
+  } else {
+    for (int i = 0; i < nb; ++i) step(i);
+  }
+}
+
 // Q8_0: per block, maddubs(|a|, sign(w, a)) = pairwise w * a as int16, madd with ones to 8 int32 lanes, then
 // one fma with the block's d_w * d_a.
 template <int NR, int NT>
@@ -178,7 +194,7 @@ void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, floa
   for (int64_t g = 0; g < n_blocks; g += 8) {
     const int nb = static_cast<int>(std::min<int64_t>(8, n_blocks - g));
     block_scale_products<NR, NT>(w, g, nb, a, scale, nullptr);
-    for (int i = 0; i < nb; ++i) {
+    for_group_blocks<(NR * NT <= 4)>(nb, [&](int i) HIRELM_ALWAYS_INLINE {
       const int64_t b = g + i;
       __m256i wq[NR];
       HIRELM_UNROLL
@@ -193,7 +209,7 @@ void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, floa
           acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r][t][i]), _mm256_cvtepi32_ps(p), acc[r][t]);
         }
       }
-    }
+    });
   }
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
@@ -227,7 +243,7 @@ void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, floa
       HIRELM_UNROLL
       for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_fmadd_ps(minus_eight, _mm256_load_ps(offset[r][t]), acc[r][t]);
     }
-    for (int i = 0; i < nb; ++i) {
+    for_group_blocks<(NR * NT <= 4)>(nb, [&](int i) HIRELM_ALWAYS_INLINE {
       const int64_t b = g + i;
       __m256i wq[NR];
       HIRELM_UNROLL
@@ -246,7 +262,7 @@ void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, floa
           acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&scale[r][t][i]), _mm256_cvtepi32_ps(p), acc[r][t]);
         }
       }
-    }
+    });
   }
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
@@ -534,17 +550,19 @@ void quant_rows(const MatrixView& w, const void* prepared, float* y, int64_t n_t
                 int64_t row_end) {
   const auto* base = static_cast<const uint8_t*>(w.data);
   for_token_tiles(0, n_tokens, [&]<int NT>(int64_t t) {
+    // A lone token (decode) takes 4 rows per tile: 4 independent accumulator chains and 4 weight streams.
+    constexpr int NR = NT == 1 ? kDecodeRows : kQuantRows;
     ActRow a[NT];
     for (int i = 0; i < NT; ++i) a[i] = act_row(prepared, w.cols, t + i);
-    for (int64_t r = row_begin; r < row_end; r += kQuantRows) {
-      const int nr = static_cast<int>(std::min<int64_t>(kQuantRows, row_end - r));
-      const uint8_t* rows[kQuantRows];
+    for (int64_t r = row_begin; r < row_end; r += NR) {
+      const int nr = static_cast<int>(std::min<int64_t>(NR, row_end - r));
+      const uint8_t* rows[NR];
       for (int i = 0; i < nr; ++i) rows[i] = base + static_cast<size_t>(r + i) * w.row_bytes;
-      float out[kQuantRows * NT];
-      if (nr == kQuantRows) {
-        quant_tile<kQuantRows, NT>(w.type, rows, w.cols, a, out);
+      float out[NR * NT];
+      if (nr == NR) {
+        quant_tile<NR, NT>(w.type, rows, w.cols, a, out);
       } else {
-        quant_tile<1, NT>(w.type, rows, w.cols, a, out);
+        for (int i = 0; i < nr; ++i) quant_tile<1, NT>(w.type, rows + i, w.cols, a, out + i * NT);
       }
       for (int i = 0; i < nr; ++i) {
         for (int k = 0; k < NT; ++k) y[(t + k) * w.rows + r + i] = out[i * NT + k];

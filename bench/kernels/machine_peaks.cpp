@@ -1,0 +1,199 @@
+// Peak loops: each thread runs a fixed number of iterations of one instruction group on independent registers;
+// an empty asm statement makes the inputs opaque each iteration so the compiler can neither hoist nor merge
+// them. The loops are compiled for AVX2 + FMA by a function attribute (the file itself is built for the base
+// ISA) and run only when cpuid reports both.
+#include "machine_peaks.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define HIRELM_BENCH_X86 1
+#define HIRELM_AVX2_FN __attribute__((noinline, target("avx2,fma")))
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <ctime>
+#include <thread>
+#include <vector>
+
+#include "engine/kernels/isa.h"
+
+namespace hirelm::kernels::bench {
+namespace {
+
+bool have_avx2() {
+#if defined(HIRELM_BENCH_X86)
+  const std::vector<Isa> isas = supported_isas();
+  return std::find(isas.begin(), isas.end(), Isa::kAvx2) != isas.end();
+#else
+  return false;
+#endif
+}
+
+#if defined(HIRELM_BENCH_X86)
+
+// 4 independent chains, written out as separate variables (GCC keeps unrolled arrays on the stack, and with
+// more chains it spills accumulators, whose store-to-load latency then bounds the loop). Only the 32-bit add
+// is loop-carried, so 4 chains cover its latency.
+#define HIRELM_X4(M) M(0) M(1) M(2) M(3)
+constexpr int kChains = 4;
+
+HIRELM_AVX2_FN int int8_dot_loop(int64_t iterations) {
+  const __m256i b = _mm256_set1_epi8(3);
+  const __m256i ones = _mm256_set1_epi16(1);
+#define HIRELM_INIT(i)                                 \
+  __m256i x##i = _mm256_set1_epi8(static_cast<char>(i + 1)); \
+  __m256i acc##i = _mm256_setzero_si256();
+  HIRELM_X4(HIRELM_INIT)
+#undef HIRELM_INIT
+  for (int64_t k = 0; k < iterations; ++k) {
+#define HIRELM_STEP(i)              \
+  __asm__ volatile("" : "+x"(x##i)); \
+  acc##i = _mm256_add_epi32(acc##i, _mm256_madd_epi16(_mm256_maddubs_epi16(x##i, b), ones));
+    HIRELM_X4(HIRELM_STEP)
+#undef HIRELM_STEP
+  }
+  const __m256i s = _mm256_add_epi32(_mm256_add_epi32(acc0, acc1), _mm256_add_epi32(acc2, acc3));
+  return _mm256_extract_epi32(s, 0);
+}
+
+HIRELM_AVX2_FN int maddubs_loop(int64_t iterations) {
+  const __m256i b = _mm256_set1_epi8(3);
+#define HIRELM_INIT(i)                                 \
+  __m256i x##i = _mm256_set1_epi8(static_cast<char>(i + 1)); \
+  __m256i acc##i = _mm256_setzero_si256();
+  HIRELM_X4(HIRELM_INIT)
+#undef HIRELM_INIT
+  for (int64_t k = 0; k < iterations; ++k) {
+#define HIRELM_STEP(i)              \
+  __asm__ volatile("" : "+x"(x##i)); \
+  acc##i = _mm256_or_si256(acc##i, _mm256_maddubs_epi16(x##i, b));
+    HIRELM_X4(HIRELM_STEP)
+#undef HIRELM_STEP
+  }
+  const __m256i s = _mm256_or_si256(_mm256_or_si256(acc0, acc1), _mm256_or_si256(acc2, acc3));
+  return _mm256_extract_epi32(s, 0);
+}
+
+// 10 accumulators cover the FMA latency (4 cycles) times its throughput (2 per cycle) with room to spare.
+#define HIRELM_X10(M) HIRELM_X4(M) M(4) M(5) M(6) M(7) M(8) M(9)
+constexpr int kFmaChains = 10;
+
+HIRELM_AVX2_FN float fma_loop(int64_t iterations) {
+  const __m256 a = _mm256_set1_ps(0.999f);
+  const __m256 b = _mm256_set1_ps(1e-3f);
+#define HIRELM_INIT(i) __m256 acc##i = _mm256_set1_ps(static_cast<float>(i));
+  HIRELM_X10(HIRELM_INIT)
+#undef HIRELM_INIT
+  for (int64_t k = 0; k < iterations; ++k) {
+#define HIRELM_STEP(i) acc##i = _mm256_fmadd_ps(acc##i, a, b);
+    HIRELM_X10(HIRELM_STEP)
+#undef HIRELM_STEP
+  }
+  __m256 s = _mm256_add_ps(_mm256_add_ps(acc0, acc1), _mm256_add_ps(acc2, acc3));
+  s = _mm256_add_ps(s, _mm256_add_ps(_mm256_add_ps(acc4, acc5), _mm256_add_ps(acc6, acc7)));
+  s = _mm256_add_ps(s, _mm256_add_ps(acc8, acc9));
+  return _mm256_cvtss_f32(s);
+}
+#else
+constexpr int kChains = 4;
+constexpr int kFmaChains = 10;
+int int8_dot_loop(int64_t) { return 0; }
+int maddubs_loop(int64_t) { return 0; }
+float fma_loop(int64_t) { return 0; }
+#endif
+
+std::atomic<int64_t> g_sink{0};
+
+// Runs loop(iterations) on every pool thread, repeats 3 times, returns the best rate in units per second where
+// each thread performs `units_per_iteration * iterations` units.
+template <class Loop>
+double best_rate(ThreadPool& pool, double seconds, double units_per_iteration, Loop loop) {
+  // Calibrate the iteration count on one thread so a run lasts about `seconds`.
+  int64_t iterations = 1 << 16;
+  for (;;) {
+    const double t0 = bench_clock_seconds();
+    g_sink += static_cast<int64_t>(loop(iterations));
+    const double dt = bench_clock_seconds() - t0;
+    if (dt > seconds / 4 || iterations > (int64_t{1} << 40)) {
+      iterations = static_cast<int64_t>(static_cast<double>(iterations) * seconds / std::max(dt, 1e-6));
+      break;
+    }
+    iterations *= 4;
+  }
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    const double t0 = bench_clock_seconds();
+    pool.run([&](int, int) { g_sink += static_cast<int64_t>(loop(iterations)); });
+    const double dt = bench_clock_seconds() - t0;
+    best = std::max(best, units_per_iteration * static_cast<double>(iterations) * pool.size() / dt);
+  }
+  return best;
+}
+
+}  // namespace
+
+int bench_threads() {
+  if (const char* env = std::getenv("HIRELM_BENCH_THREADS")) return std::max(1, std::atoi(env));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+bool bench_uses_cpu_time() { return bench_threads() == 1; }
+
+double bench_clock_seconds() {
+  if (bench_uses_cpu_time()) {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double measure_int8_dot_gops(ThreadPool& pool, double seconds) {
+  if (!have_avx2()) return 0;
+  // Per chain and iteration one maddubs of 32 int8 pairs: 32 multiply-adds = 64 ops.
+  return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_dot_loop(n); }) / 1e9;
+}
+
+double measure_int8_maddubs_gops(ThreadPool& pool, double seconds) {
+  if (!have_avx2()) return 0;
+  return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return maddubs_loop(n); }) / 1e9;
+}
+
+double measure_fp32_fma_gflops(ThreadPool& pool, double seconds) {
+  if (!have_avx2()) return 0;
+  return best_rate(pool, seconds, 16.0 * kFmaChains, [](int64_t n) { return static_cast<int>(fma_loop(n)); }) / 1e9;
+}
+
+double measure_triad_gb_per_s(ThreadPool& pool, int repeats) {
+  const size_t n = size_t{16} << 20;  // floats per array: 64 MiB each, far beyond any cache
+  std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
+  const float s = 3.0f;
+  double best = 0;
+  for (int rep = 0; rep < repeats; ++rep) {
+    const double t0 = bench_clock_seconds();
+    pool.run([&](int index, int count) {
+      const size_t begin = n * static_cast<size_t>(index) / static_cast<size_t>(count);
+      const size_t end = n * static_cast<size_t>(index + 1) / static_cast<size_t>(count);
+      for (size_t i = begin; i < end; ++i) a[i] = b[i] + s * c[i];
+    });
+    const double dt = bench_clock_seconds() - t0;
+    best = std::max(best, 3.0 * sizeof(float) * static_cast<double>(n) / dt / 1e9);
+  }
+  g_sink += static_cast<int64_t>(a[n / 2]);
+  return best;
+}
+
+MachinePeaks measure_machine_peaks(ThreadPool& pool) {
+  MachinePeaks p;
+  p.int8_dot_gops = measure_int8_dot_gops(pool, 0.05);
+  p.int8_maddubs_gops = measure_int8_maddubs_gops(pool, 0.05);
+  p.fp32_fma_gflops = measure_fp32_fma_gflops(pool, 0.05);
+  p.triad_gb_per_s = measure_triad_gb_per_s(pool, 5);
+  return p;
+}
+
+}  // namespace hirelm::kernels::bench

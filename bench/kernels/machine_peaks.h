@@ -1,0 +1,35 @@
+// This machine's limits for the kernels, measured with all threads of a pool: the int8 dot-product and fp32
+// FMA compute peaks (tight loops of independent accumulators, no memory traffic) and the STREAM-triad memory
+// bandwidth. kernels_bench reports every kernel as a fraction of them.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/kernels/thread_pool.h"
+
+namespace hirelm::kernels::bench {
+
+// Threads of the benchmark pool: HIRELM_BENCH_THREADS, else all hardware threads.
+int bench_threads();
+
+// With one thread the benchmarks time the thread's CPU time (robust on a shared machine), else wall-clock.
+bool bench_uses_cpu_time();
+double bench_clock_seconds();
+
+// Each figure is the best of a few short runs (a busy machine only makes a run slower, never faster).
+struct MachinePeaks {
+  double int8_dot_gops = 0;       // usable int8 dot product: maddubs + madd + 32-bit add; 2 ops per int8 MAC
+  double int8_maddubs_gops = 0;   // the bare multiply instruction (pairs to int16, no accumulation)
+  double fp32_fma_gflops = 0;     // 2 flops per FMA lane
+  double triad_gb_per_s = 0;      // a[i] = b[i] + s * c[i] over 3 x 64 MiB, 12 bytes moved per element
+};
+
+// Int8 and FMA peaks are 0 on a CPU without AVX2 + FMA (this benchmark has no other path).
+double measure_int8_dot_gops(ThreadPool& pool, double seconds);
+double measure_int8_maddubs_gops(ThreadPool& pool, double seconds);
+double measure_fp32_fma_gflops(ThreadPool& pool, double seconds);
+double measure_triad_gb_per_s(ThreadPool& pool, int repeats);
+
+MachinePeaks measure_machine_peaks(ThreadPool& pool);
+
+}  // namespace hirelm::kernels::bench
