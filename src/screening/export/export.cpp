@@ -89,7 +89,7 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 
 std::string samples_text(const Score& score) {
   std::vector<std::string> parts;
-  for (const auto& s : score.samples) parts.push_back(s ? format_number(s) : "-");
+  for (const auto& s : score.samples) parts.push_back(s ? format_number(s) : "n/a");
   return join(parts, "; ");
 }
 

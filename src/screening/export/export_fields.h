@@ -14,7 +14,7 @@ std::string format_number(const std::optional<double>& v);
 
 // List cells: items joined by "; " (tech stack, flags, samples), projects one per line.
 std::string join(const std::vector<std::string>& items, const std::string& sep);
-std::string samples_text(const Score& score);        // "7; 8; -" (- = no score in that sample)
+std::string samples_text(const Score& score);  // "7; 8; n/a" (n/a = no score in that sample)
 std::string must_haves_text(const std::vector<MustHave>& must_haves);  // "Go: pass; K8s: unclear"
 
 // One cell per export_columns() entry. Numeric columns hold a std::optional<double>, the rest text.

@@ -2,6 +2,9 @@
 // unknown values as empty cells) and sheet "Job".
 #include <xlsxwriter.h>
 
+#include <cstdio>
+#include <filesystem>
+
 #include "screening/export/export.h"
 #include "screening/export/export_fields.h"
 #include "util/error.h"
@@ -48,9 +51,29 @@ void check(lxw_error err, const std::string& path) {
   if (err != LXW_NO_ERROR) throw IoError("export: '" + path + "': " + lxw_strerror(err));
 }
 
+void write_xlsx_file(const std::string& path, const ExportJob& job, const std::vector<ExportCandidate>& candidates);
+
 }  // namespace
 
 void write_xlsx(const std::string& path, const ExportJob& job, const std::vector<ExportCandidate>& candidates) {
+  // libxlsxwriter reports a missing folder only at close, on stderr: check first for one clear error.
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    throw IoError("export: cannot write '" + path + "': folder '" + parent.string() + "' does not exist");
+  }
+  // Written under a temporary name and renamed, so a crash never leaves half a workbook under the real name.
+  const std::string tmp = path + ".tmp";
+  write_xlsx_file(tmp, job, candidates);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw IoError("export: cannot rename '" + tmp + "' to '" + path + "'");
+  }
+}
+
+namespace {
+
+void write_xlsx_file(const std::string& path, const ExportJob& job, const std::vector<ExportCandidate>& candidates) {
   lxw_workbook* wb = workbook_new(path.c_str());
   if (wb == nullptr) throw IoError("export: cannot create workbook '" + path + "'");
   lxw_worksheet* sheet = workbook_add_worksheet(wb, "Candidates");
@@ -102,5 +125,7 @@ void write_xlsx(const std::string& path, const ExportJob& job, const std::vector
   check(first_error, path);
   check(closed, path);
 }
+
+}  // namespace
 
 }  // namespace hirelm::exports

@@ -108,7 +108,7 @@ TEST(CsvExport, BomCrlfQuotingAndEveryColumn) {
   EXPECT_EQ(a["feedback"], "您好，\n感谢投递。优势：……\r\n建议：=SUM(A1)");
   EXPECT_EQ(rows[2][1], "error");
   EXPECT_EQ(rows[2].back(), "corrupt DOCX: missing word/document.xml");
-  EXPECT_EQ(rows[3][13], "-; -");  // no-score samples
+  EXPECT_EQ(rows[3][13], "n/a; n/a");  // no-score samples
   EXPECT_EQ(rows[3][9], "");       // null median is an empty cell
 }
 
@@ -223,7 +223,9 @@ TEST(Export, DispatchByExtensionAndErrors) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/out.CSV"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/out.CSV.tmp"));
   std::ifstream in(dir + "/out.json");
-  EXPECT_NO_THROW((void)nlohmann::json::parse(in));
+  const auto parsed = nlohmann::json::parse(in, nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded());
+  EXPECT_EQ(parsed["candidates"].size(), 3u);
   EXPECT_THROW(write_export(dir + "/out.txt", {}, {}), UnsupportedError);
   EXPECT_THROW(write_export(dir + "/missing/out.csv", {}, {}), IoError);
   EXPECT_THROW(write_export(dir + "/missing/out.xlsx", {}, {}), IoError);

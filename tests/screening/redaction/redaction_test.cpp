@@ -49,7 +49,9 @@ void expect_no_leak(const RedactionResult& r, const Sensitive* sensitive, size_t
   }
   // Every redacted original is gone from the output (single characters such as 男 are checked above in context).
   for (const Redaction& red : r.redactions) {
-    if (red.original.size() >= 4) EXPECT_EQ(r.text.find(red.original), std::string::npos) << red.original;
+    if (red.original.size() >= 4) {
+      EXPECT_EQ(r.text.find(red.original), std::string::npos) << red.original;
+    }
   }
   // A second pass finds nothing more: the output is stable.
   const RedactionResult again = redact(r.text);

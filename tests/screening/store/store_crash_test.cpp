@@ -89,7 +89,9 @@ bool run_and_kill(const std::string& path, std::chrono::microseconds delay) {
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) EXPECT_EQ(WEXITSTATUS(status), 0) << "the batch failed by itself";
+  if (WIFEXITED(status)) {
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "the batch failed by itself";
+  }
   return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
