@@ -22,6 +22,11 @@ int64_t kv_blocks_for(int64_t n_tokens, int64_t n_sequences, int64_t block_size)
   return n_sequences * ((n_tokens + block_size - 1) / block_size);
 }
 
+size_t kv_block_bytes(const KvCacheOptions& options) {
+  const size_t element = options.type == KvType::kF16 ? 2 : 4;
+  return 2 * static_cast<size_t>(options.n_layers * options.block_size * options.n_heads_kv * options.head_dim) * element;
+}
+
 KvCache::KvCache(const KvCacheOptions& options) : options_(options) {
   HIRELM_CHECK(options.n_layers > 0 && options.n_heads_kv > 0 && options.head_dim > 0);
   HIRELM_CHECK(options.block_size > 0 && options.n_blocks > 0);

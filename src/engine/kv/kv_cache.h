@@ -46,6 +46,8 @@ struct PrefixCacheCounters {
 
 // Blocks needed to hold `n_tokens` tokens of context for `n_sequences` sequences.
 int64_t kv_blocks_for(int64_t n_tokens, int64_t n_sequences, int64_t block_size);
+// Bytes one block takes in the pool (keys and values of all layers), for sizing a pool by memory.
+size_t kv_block_bytes(const KvCacheOptions& options);
 
 class KvCache {
  public:
