@@ -190,19 +190,11 @@ void header_name(std::string_view text, std::vector<Span>& spans) {
   pcre2_match_data_free(md);
 }
 
-}  // namespace
-
-bool RedactionResult::has(std::string_view category) const {
-  return std::any_of(redactions.begin(), redactions.end(),
-                     [&](const Redaction& r) { return r.category == category; });
-}
-
-RedactionResult redact(std::string_view text, const KnownIdentity& known) {
+RedactionResult redact_once(std::string_view text, const std::vector<Pattern>& known) {
   std::vector<Span> spans;
-  for (const Pattern& p : known_patterns(known)) find_all(p, text, spans);
+  for (const Pattern& p : known) find_all(p, text, spans);
   for (const Pattern& p : patterns()) find_all(p, text, spans);
   header_name(text, spans);
-
   // Marks already in the text (a second pass over redacted text) are never redacted again.
   std::vector<std::pair<size_t, size_t>> marks;
   for (size_t at = text.find(kRedactedMark); at != std::string_view::npos;
@@ -235,6 +227,28 @@ RedactionResult redact(std::string_view text, const KnownIdentity& known) {
     pos = s.end;
   }
   out.text.append(text.substr(pos));
+  return out;
+}
+
+}  // namespace
+
+bool RedactionResult::has(std::string_view category) const {
+  return std::any_of(redactions.begin(), redactions.end(),
+                     [&](const Redaction& r) { return r.category == category; });
+}
+
+RedactionResult redact(std::string_view text, const KnownIdentity& known) {
+  // Patterns with context (word boundaries, separators) can match only once a neighbour became a mark
+  // ("8Age: 31" -> "[REDACTED]Age: 31"), so passes repeat until one removes nothing. Each pass that
+  // removes something shrinks the text outside marks, so this ends; the cap only bounds pathological chains.
+  const std::vector<Pattern> known_list = known_patterns(known);
+  RedactionResult out = redact_once(text, known_list);
+  for (int pass = 0; pass < 64 && !out.redactions.empty(); ++pass) {
+    RedactionResult next = redact_once(out.text, known_list);
+    if (next.redactions.empty()) break;
+    out.text = std::move(next.text);
+    for (Redaction& r : next.redactions) out.redactions.push_back(std::move(r));
+  }
   return out;
 }
 

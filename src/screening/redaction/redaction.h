@@ -27,7 +27,7 @@ struct Redaction {
 
 struct RedactionResult {
   std::string text;
-  std::vector<Redaction> redactions;  // in order of position in the input
+  std::vector<Redaction> redactions;  // in order of position, pass by pass (see redact)
   bool has(std::string_view category) const;
 };
 

@@ -96,6 +96,15 @@ TEST(Redaction, LeavesOrdinaryTextAlone) {
   EXPECT_NE(r.text.find("Go, Rust"), std::string::npos);
 }
 
+// Found by fuzz_redaction: "Age" glued to a phone only matches once the phone became a mark; redact() repeats
+// passes until nothing more is found.
+TEST(Redaction, ContextThatAppearsAfterAPassIsRedactedToo) {
+  const RedactionResult r = redact("手机：138-0013-8Age: 31 | ok");
+  EXPECT_EQ(r.text.find("31"), std::string::npos) << r.text;
+  EXPECT_TRUE(r.has("age"));
+  EXPECT_TRUE(redact(r.text).redactions.empty());
+}
+
 TEST(Redaction, InvalidUtf8AndEmptyInputAreSafe) {
   EXPECT_EQ(redact("").text, "");
   const std::string bad = "电话：13800138000 \xff\xfe 性别：女";
