@@ -5,6 +5,7 @@
 #include "engine/kv/kv_cache.h"
 #include "engine/model/qwen2_model.h"
 #include "util/error.h"
+#include "util/mapped_file.h"
 
 namespace hirelm::cli {
 
@@ -31,6 +32,17 @@ std::vector<OptionSpec> sampling_option_specs() {
       {"max-tokens", "n", true, false, "most tokens to generate (default: until the context is full)"},
       {"stop", "", true, true, "stop string (repeatable); not printed"},
       {"ignore-eos", "", false, false, "keep generating past end-of-sequence"},
+  };
+}
+
+std::vector<OptionSpec> constraint_option_specs() {
+  return {
+      {"json-schema", "", true, false, "constrain the answer to JSON valid under the schema in FILE"},
+      {"json-object", "", false, false, "constrain the answer to any JSON object"},
+      {"regex", "", true, false, "constrain the answer to match the regex (whole answer)"},
+      {"choice", "", true, true, "constrain the answer to one of the comma-separated strings (repeatable)"},
+      {"grammar", "", true, false, "constrain the answer to the GBNF-like grammar in FILE (see docs/grammar.md)"},
+      {"constrain-all", "", false, false, "constrain from the first token, reasoning included (default: after </think>)"},
   };
 }
 
@@ -83,6 +95,53 @@ void apply_sampling_options(const Args& args, engine::GenerationRequest& request
   // Range checks of the sampling values happen in one place: SamplingOverrides::resolve (at generate),
   // but flag errors should surface before a model loads, so check them against neutral defaults now.
   (void)s.resolve(sampling::SamplingParams{});
+}
+
+void apply_constraint_options(const Args& args, engine::GenerationRequest& request) {
+  using Kind = engine::OutputConstraint::Kind;
+  std::vector<std::string> given;
+  engine::OutputConstraint c;
+  if (auto file = args.get("json-schema")) {
+    given.push_back("--json-schema");
+    c.kind = Kind::kJsonSchema;
+    c.text = read_file(*file);
+  }
+  if (args.has("json-object")) {
+    given.push_back("--json-object");
+    c.kind = Kind::kJsonObject;
+  }
+  if (auto pattern = args.get("regex")) {
+    given.push_back("--regex");
+    c.kind = Kind::kRegex;
+    c.text = *pattern;
+  }
+  if (args.has("choice")) {
+    given.push_back("--choice");
+    c.kind = Kind::kChoice;
+    for (const std::string& list : args.get_all("choice")) {
+      size_t start = 0;
+      while (true) {
+        const size_t comma = list.find(',', start);
+        std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (item.empty()) throw InvalidInputError("--choice: empty choice in '" + list + "'");
+        c.choices.push_back(std::move(item));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  if (auto file = args.get("grammar")) {
+    given.push_back("--grammar");
+    c.kind = Kind::kGrammar;
+    c.text = read_file(*file);
+  }
+  if (given.size() > 1) throw InvalidInputError("give one output constraint, got " + given[0] + " and " + given[1]);
+  if (given.empty()) {
+    if (args.has("constrain-all")) throw InvalidInputError("--constrain-all needs a constraint (--json-schema, ...)");
+    return;
+  }
+  if (args.has("constrain-all")) c.scope = engine::OutputConstraint::Scope::kEverything;
+  request.constraint = std::move(c);
 }
 
 }  // namespace hirelm::cli

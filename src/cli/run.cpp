@@ -1,6 +1,8 @@
 // `hirelm run`: one completion, streamed to stdout. The prompt is raw text by default (special-token
 // strings in it are parsed, BOS added if the model asks); --chat wraps it as one user message through
 // the model's chat template. A one-line summary (token counts, speed, finish reason) goes to stderr.
+// --json-schema / --json-object / --regex / --choice / --grammar constrain the answer (after `</think>`
+// when the prompt opens reasoning, unless --constrain-all).
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,6 +24,7 @@ std::vector<OptionSpec> run_specs() {
   specs.push_back({"system", "", true, false, "with --chat: a system message"});
   specs.push_back({"quiet", "q", false, false, "no summary line on stderr"});
   for (auto& s : sampling_option_specs()) specs.push_back(s);
+  for (auto& s : constraint_option_specs()) specs.push_back(s);
   specs.push_back({"help", "h", false, false, "show this help"});
   return specs;
 }
@@ -44,6 +47,7 @@ int run_main(int argc, char** argv) {
 
   engine::GenerationRequest request;
   apply_sampling_options(args, request);
+  apply_constraint_options(args, request);
   if (args.has("chat")) {
     nlohmann::ordered_json messages = nlohmann::ordered_json::array();
     if (auto system = args.get("system")) messages.push_back({{"role", "system"}, {"content", *system}});
@@ -55,6 +59,8 @@ int run_main(int argc, char** argv) {
   const engine::EngineOptions options = engine_options_from(args);
 
   engine::Engine engine = engine::Engine::load(model_spec, options);
+  // A bad schema / regex / grammar fails here, before any output (exit 2).
+  if (request.constraint) engine.compile_constraint(*request.constraint);
   StreamPrinter printer(stdout, ::isatty(::fileno(stdout)) != 0);
   const auto result = engine.generate(request, [&](const engine::StreamEvent& e) {
     printer.reasoning(e.reasoning_delta);
@@ -70,6 +76,11 @@ int run_main(int argc, char** argv) {
                  static_cast<long long>(result.prompt_tokens), pp, static_cast<long long>(result.completion_tokens), tg,
                  std::string(engine::finish_reason_name(result.finish_reason)).c_str(),
                  static_cast<unsigned long long>(result.seed));
+  }
+  if (request.constraint && !result.constraint_complete) {
+    // Never let a cut-off answer pass for a value: say so even under --quiet.
+    std::fprintf(stderr, "hirelm run: the output is not a complete match of the constraint (finish: %s)\n",
+                 std::string(engine::finish_reason_name(result.finish_reason)).c_str());
   }
   return kExitOk;
 }

@@ -18,6 +18,7 @@
 
 #include "engine/engine/generation.h"
 #include "engine/engine/sequence_generation.h"
+#include "engine/grammar/grammar_cache.h"
 #include "engine/kernels/dtype.h"
 #include "engine/kernels/thread_pool.h"
 #include "engine/kv/kv_cache.h"
@@ -78,8 +79,14 @@ class Engine {
   sampling::SamplingParams resolve_sampling(const GenerationRequest& request) const;
   // Validates the prompt against the context (InvalidInputError when empty or too long) and resolves
   // everything one sequence needs: sampling, stop ids (EOS unless ignore_eos), max_tokens capped by the
-  // context, reasoning start. Used by generate() and by the batching scheduler alike.
+  // context, reasoning start, the compiled output constraint and its scope. Used by generate() and by the
+  // batching scheduler alike.
   SequenceOptions sequence_options(const GenerationRequest& request, const Prompt& prompt) const;
+  // The compiled grammar of a structured-output constraint, from a cache keyed by the constraint's text
+  // (the vocabulary's byte trie is built on first use). Throws InvalidInputError / UnsupportedError
+  // naming the bad or unsupported keyword or syntax. Thread-safe; sequence_options() calls it, and the
+  // server calls it before streaming so that a bad schema is a 400.
+  std::shared_ptr<const grammar::Grammar> compile_constraint(const OutputConstraint& constraint) const;
   // Renders chat messages with the model's template; UnsupportedError if the model has none.
   std::string render_chat(const nlohmann::ordered_json& messages, bool add_generation_prompt = true) const;
 
@@ -98,6 +105,7 @@ class Engine {
   int64_t ctx_ = 0;
   std::unique_ptr<kernels::ThreadPool> pool_;
   std::unique_ptr<kv::KvCache> kv_;
+  std::unique_ptr<grammar::GrammarCache> grammars_;  // compiled constraints over tokenizer_'s vocabulary
   std::vector<float> logits_;
 };
 

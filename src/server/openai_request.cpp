@@ -1,8 +1,11 @@
 #include "server/openai_request.h"
 
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "server/api_error.h"
 
@@ -121,6 +124,176 @@ void parse_max_tokens(const json& body, OpenAiRequest& r, const char* name) {
   if (auto m = integer(body, name, 1, std::numeric_limits<int32_t>::max())) r.generation.max_tokens = *m;
 }
 
+
+// --- Structured outputs -------------------------------------------------------------------------------
+
+using OrderedJson = nlohmann::ordered_json;
+using engine::OutputConstraint;
+
+// The same member path in the key-ordered copy of the body (null when there is none).
+const OrderedJson* ordered_at(const OrderedJson* root, std::initializer_list<const char*> path) {
+  for (const char* key : path) {
+    if (!root || !root->is_object()) return nullptr;
+    auto it = root->find(key);
+    if (it == root->end()) return nullptr;
+    root = &*it;
+  }
+  return root;
+}
+
+// A JSON schema given as an object (or boolean) or as JSON text. The text keeps the client's property
+// order when the ordered body is known (properties are generated in schema order).
+std::string schema_text(const json& v, const OrderedJson* ordered, const std::string& param) {
+  if (v.is_string()) {
+    if (v.get<std::string>().empty()) bad(param, "expected a JSON schema, got an empty string");
+    return v.get<std::string>();
+  }
+  if (!v.is_object() && !v.is_boolean()) bad(param, "expected a JSON schema (an object), got " + type_of(v));
+  return ordered ? ordered->dump() : v.dump();
+}
+
+std::string text_field(const json& v, const std::string& param) {
+  if (!v.is_string()) bad(param, "expected a string, got " + type_of(v));
+  return v.get<std::string>();
+}
+
+std::vector<std::string> choice_list(const json& v, const std::string& param) {
+  if (!v.is_array() || v.empty()) bad(param, "expected a non-empty array of strings");
+  std::vector<std::string> out;
+  for (const json& item : v) {
+    if (!item.is_string() || item.get<std::string>().empty()) {
+      bad(param, "expected non-empty strings, found " + item.dump());
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+OutputConstraint make_constraint(OutputConstraint::Kind kind, std::string text = {},
+                                 std::vector<std::string> choices = {}) {
+  OutputConstraint c;
+  c.kind = kind;
+  c.text = std::move(text);
+  c.choices = std::move(choices);
+  return c;
+}
+
+// response_format, structured_outputs (vLLM) and the older guided_* fields: at most one constraint.
+void parse_constraint(const json& body, const OrderedJson* ordered, OpenAiRequest& r) {
+  using Kind = OutputConstraint::Kind;
+  std::optional<OutputConstraint> found;
+  std::string found_param;
+  auto set = [&](const std::string& param, OutputConstraint c) {
+    if (found) bad(param, "only one output constraint per request; " + found_param + " was given too");
+    found = std::move(c);
+    found_param = param;
+  };
+
+  if (const json* v = field(body, "response_format")) {
+    if (!v->is_object()) bad("response_format", "expected an object, got " + type_of(*v));
+    auto type = v->find("type");
+    if (type == v->end() || !type->is_string()) bad("response_format.type", "required string");
+    if (*type == "json_object") {
+      set("response_format", make_constraint(Kind::kJsonObject));
+    } else if (*type == "json_schema") {
+      const json* js = field(*v, "json_schema");
+      if (!js) bad("response_format.json_schema", "required with type json_schema");
+      if (!js->is_object()) bad("response_format.json_schema", "expected an object, got " + type_of(*js));
+      if (const json* name = field(*js, "name"); name && !name->is_string()) {
+        bad("response_format.json_schema.name", "expected a string, got " + type_of(*name));
+      }
+      if (const json* strict = field(*js, "strict"); strict && !strict->is_boolean()) {
+        bad("response_format.json_schema.strict", "expected a boolean, got " + type_of(*strict));
+      }  // strict or not, the output always matches the schema
+      const json* schema = field(*js, "schema");
+      if (!schema) bad("response_format.json_schema.schema", "required");
+      set("response_format", make_constraint(Kind::kJsonSchema,
+                                             schema_text(*schema, ordered_at(ordered, {"response_format", "json_schema", "schema"}),
+                                                         "response_format.json_schema.schema")));
+    } else if (*type != "text") {
+      bad("response_format.type", "expected text, json_object or json_schema, got " + type->dump());
+    }
+  }
+
+  if (const json* so = field(body, "structured_outputs")) {
+    if (!so->is_object()) bad("structured_outputs", "expected an object, got " + type_of(*so));
+    for (const char* unsupported : {"structural_tag", "whitespace_pattern"}) {
+      if (field(*so, unsupported)) {
+        throw ApiError(ApiErrorKind::kUnsupported,
+                       std::string("structured_outputs.") + unsupported + ": not supported", "structured_outputs");
+      }
+    }
+    // disable_fallback, disable_any_whitespace, disable_additional_properties: accepted and ignored (our
+    // whitespace is bounded and objects never get properties the schema does not list).
+    int given = 0;
+    if (const json* v = field(*so, "json")) {
+      ++given;
+      set("structured_outputs.json",
+          make_constraint(Kind::kJsonSchema, schema_text(*v, ordered_at(ordered, {"structured_outputs", "json"}),
+                                                         "structured_outputs.json")));
+    }
+    if (const json* v = field(*so, "regex")) {
+      ++given;
+      set("structured_outputs.regex", make_constraint(Kind::kRegex, text_field(*v, "structured_outputs.regex")));
+    }
+    if (const json* v = field(*so, "choice")) {
+      ++given;
+      set("structured_outputs.choice", make_constraint(Kind::kChoice, {}, choice_list(*v, "structured_outputs.choice")));
+    }
+    if (const json* v = field(*so, "grammar")) {
+      ++given;
+      set("structured_outputs.grammar", make_constraint(Kind::kGrammar, text_field(*v, "structured_outputs.grammar")));
+    }
+    if (auto v = boolean(*so, "json_object")) {
+      if (*v) {
+        ++given;
+        set("structured_outputs.json_object", make_constraint(Kind::kJsonObject));
+      }
+    }
+    if (given == 0) bad("structured_outputs", "expected one of json, regex, choice, grammar or json_object");
+  }
+
+  if (field(body, "guided_whitespace_pattern")) {
+    throw ApiError(ApiErrorKind::kUnsupported, "guided_whitespace_pattern: not supported", "guided_whitespace_pattern");
+  }
+  if (const json* v = field(body, "guided_json")) {
+    set("guided_json", make_constraint(Kind::kJsonSchema, schema_text(*v, ordered_at(ordered, {"guided_json"}), "guided_json")));
+  }
+  if (const json* v = field(body, "guided_regex")) {
+    set("guided_regex", make_constraint(Kind::kRegex, text_field(*v, "guided_regex")));
+  }
+  if (const json* v = field(body, "guided_choice")) {
+    set("guided_choice", make_constraint(Kind::kChoice, {}, choice_list(*v, "guided_choice")));
+  }
+  if (const json* v = field(body, "guided_grammar")) {
+    set("guided_grammar", make_constraint(Kind::kGrammar, text_field(*v, "guided_grammar")));
+  }
+
+  if (const json* v = field(body, "structured_outputs_scope")) {
+    if (!v->is_string() || (*v != "answer_only" && *v != "everything")) {
+      bad("structured_outputs_scope", "expected \"answer_only\" or \"everything\", got " + v->dump());
+    }
+    if (found && *v == "everything") found->scope = OutputConstraint::Scope::kEverything;
+  }
+  r.generation.constraint = std::move(found);
+}
+
+// True when the body carries a JSON schema whose property order the ordered re-parse should keep.
+bool has_schema(const json& body) {
+  auto object_at = [&](std::initializer_list<const char*> path) {
+    const json* v = &body;
+    for (const char* key : path) {
+      if (!v->is_object()) return false;
+      auto it = v->find(key);
+      if (it == v->end()) return false;
+      v = &*it;
+    }
+    return v->is_object();
+  };
+  return object_at({"response_format", "json_schema", "schema"}) || object_at({"structured_outputs", "json"}) ||
+         object_at({"guided_json"});
+}
+
 }  // namespace
 
 std::string message_text(const json& content, const std::string& param) {
@@ -142,11 +315,12 @@ std::string message_text(const json& content, const std::string& param) {
   return text;
 }
 
-OpenAiRequest parse_chat_request(const json& body) {
+OpenAiRequest parse_chat_request(const json& body, const nlohmann::ordered_json* ordered_body) {
   if (!body.is_object()) bad("body", "expected a JSON object, got " + type_of(body));
   OpenAiRequest r;
   r.endpoint = Endpoint::kChat;
   parse_common(body, r);
+  parse_constraint(body, ordered_body, r);
 
   const json* messages = field(body, "messages");
   if (!messages) bad("messages", "required");
@@ -183,28 +357,18 @@ OpenAiRequest parse_chat_request(const json& body) {
   }
   if (r.logprobs) r.generation.top_logprobs = r.top_logprobs;
 
-  if (const json* v = field(body, "response_format")) {
-    if (!v->is_object()) bad("response_format", "expected an object, got " + type_of(*v));
-    auto type = v->find("type");
-    if (type == v->end() || !type->is_string()) bad("response_format.type", "required string");
-    if (*type == "json_object" || *type == "json_schema") {
-      throw ApiError(ApiErrorKind::kUnsupported,
-                     "response_format: type '" + type->get<std::string>() + "' is not supported yet",
-                     "response_format");
-    }
-    if (*type != "text") bad("response_format.type", "expected text, json_object or json_schema, got " + type->dump());
-  }
   if (const json* v = field(body, "tools"); v && !(v->is_array() && v->empty())) {
     throw ApiError(ApiErrorKind::kUnsupported, "tools: not supported yet", "tools");
   }
   return r;
 }
 
-OpenAiRequest parse_completion_request(const json& body) {
+OpenAiRequest parse_completion_request(const json& body, const nlohmann::ordered_json* ordered_body) {
   if (!body.is_object()) bad("body", "expected a JSON object, got " + type_of(body));
   OpenAiRequest r;
   r.endpoint = Endpoint::kCompletion;
   parse_common(body, r);
+  parse_constraint(body, ordered_body, r);
 
   const json* prompt = field(body, "prompt");
   if (!prompt) bad("prompt", "required");
@@ -247,7 +411,13 @@ OpenAiRequest parse_request(Endpoint endpoint, std::string_view body) {
   if (parsed.is_discarded()) {
     throw ApiError(ApiErrorKind::kBadRequest, "request body is not valid JSON", "body");
   }
-  return endpoint == Endpoint::kChat ? parse_chat_request(parsed) : parse_completion_request(parsed);
+  // A schema's properties are generated in the client's order, which `json` (sorted keys) loses: parse
+  // the text once more, keeping key order, only when a schema object is present.
+  std::optional<nlohmann::ordered_json> ordered;
+  if (parsed.is_object() && has_schema(parsed)) ordered = nlohmann::ordered_json::parse(body, nullptr, false);
+  const nlohmann::ordered_json* ordered_body = ordered ? &*ordered : nullptr;
+  return endpoint == Endpoint::kChat ? parse_chat_request(parsed, ordered_body)
+                                     : parse_completion_request(parsed, ordered_body);
 }
 
 }  // namespace hirelm::server

@@ -35,8 +35,17 @@ constexpr size_t kMaxStopStrings = 16;
 // /v1/completions generates 16 tokens when max_tokens is absent, as OpenAI and vLLM do.
 constexpr int64_t kCompletionDefaultMaxTokens = 16;
 
-OpenAiRequest parse_chat_request(const nlohmann::json& body);
-OpenAiRequest parse_completion_request(const nlohmann::json& body);
+// Structured outputs (either endpoint): response_format {type: text | json_object | json_schema with
+// json_schema {name, schema, strict}}, vLLM's structured_outputs {json | regex | choice | grammar |
+// json_object}, or the older guided_json / guided_regex / guided_choice / guided_grammar; at most one.
+// The hirelm extension structured_outputs_scope "answer_only" (default: after `</think>` when the
+// prompt opens reasoning) or "everything" sets OutputConstraint::scope. Only shapes are checked here;
+// the schema / regex / grammar compiles in the engine (Engine::compile_constraint).
+// `ordered_body`, the same body parsed keeping key order, supplies schema text in the client's property
+// order; without it properties come out sorted by name.
+OpenAiRequest parse_chat_request(const nlohmann::json& body, const nlohmann::ordered_json* ordered_body = nullptr);
+OpenAiRequest parse_completion_request(const nlohmann::json& body,
+                                       const nlohmann::ordered_json* ordered_body = nullptr);
 // Parses the JSON text first: malformed JSON or a non-object body is kBadRequest.
 OpenAiRequest parse_request(Endpoint endpoint, std::string_view body);
 

@@ -159,6 +159,7 @@ HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool cha
 
   // Tokenize here, once: the length check is a 413 before anything is queued.
   const auto prompt = engine.prepare_prompt(request.generation);
+  if (request.generation.constraint) engine.compile_constraint(*request.generation.constraint);  // 400 before any stream
   const auto n_prompt = static_cast<int64_t>(prompt.tokens.size());
   if (n_prompt == 0) throw ApiError(ApiErrorKind::kBadRequest, "prompt encodes to no tokens", chat ? "messages" : "prompt");
   if (n_prompt >= engine.context_size()) {

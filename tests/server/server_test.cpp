@@ -259,7 +259,8 @@ TEST_F(ServerTest, ErrorsUseOpenAiShapeAndStatus) {
   EXPECT_EQ(e["error"]["param"], "temperature");
   e = post_json("/v1/chat/completions", chat_body({{"model", "other"}}), 404);
   EXPECT_EQ(e["error"]["param"], "model");
-  post_json("/v1/chat/completions", chat_body({{"response_format", {{"type", "json_object"}}}}), 400);
+  e = post_json("/v1/chat/completions", chat_body({{"guided_json", {{"type", "object"}, {"patternProperties", json::object()}}}}), 400);
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("patternProperties"), std::string::npos);
   // A prompt longer than the 32-token context.
   std::string long_text;
   for (int i = 0; i < 40; ++i) long_text += " word";

@@ -44,6 +44,7 @@ Engine::Engine(model::Qwen2Model model, Tokenizer tokenizer, ChatRenderer chat, 
   if (threads == 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   pool_ = std::make_unique<kernels::ThreadPool>(threads);
   kv_ = std::make_unique<kv::KvCache>(model_->kv_cache_options(ctx_, 1, options.kv_type));
+  grammars_ = std::make_unique<grammar::GrammarCache>(*tokenizer_);
 }
 
 Engine::Engine(Engine&&) noexcept = default;
@@ -86,6 +87,19 @@ sampling::SamplingParams Engine::resolve_sampling(const GenerationRequest& reque
   return overrides.resolve(defaults_.sampling);
 }
 
+std::shared_ptr<const grammar::Grammar> Engine::compile_constraint(const OutputConstraint& constraint) const {
+  using Kind = OutputConstraint::Kind;
+  using grammar::ConstraintForm;
+  switch (constraint.kind) {
+    case Kind::kJsonSchema: return grammars_->get(ConstraintForm::kJsonSchema, constraint.text);
+    case Kind::kJsonObject: return grammars_->get(ConstraintForm::kJsonObject, {});
+    case Kind::kRegex: return grammars_->get(ConstraintForm::kRegex, constraint.text);
+    case Kind::kChoice: return grammars_->get(ConstraintForm::kChoice, {}, constraint.choices);
+    case Kind::kGrammar: return grammars_->get(ConstraintForm::kGbnf, constraint.text);
+  }
+  throw InvalidInputError("output constraint: unknown kind");
+}
+
 SequenceOptions Engine::sequence_options(const GenerationRequest& request, const Prompt& prompt) const {
   const auto n_prompt = static_cast<int64_t>(prompt.tokens.size());
   if (n_prompt == 0) throw InvalidInputError("prompt: empty (it encodes to no tokens)");
@@ -104,6 +118,14 @@ SequenceOptions Engine::sequence_options(const GenerationRequest& request, const
   options.max_tokens = request.max_tokens < 0 ? room : std::min(request.max_tokens, room);
   options.starts_in_reasoning = request.starts_in_reasoning.value_or(prompt.opens_reasoning);
   options.top_logprobs = request.top_logprobs;
+  if (request.constraint) {
+    options.grammar = compile_constraint(*request.constraint);
+    // Answer-only waits for `</think>` when the output starts inside reasoning, else starts at once.
+    const bool after_reasoning =
+        request.constraint->scope == OutputConstraint::Scope::kAnswerOnly && options.starts_in_reasoning;
+    options.constraint_scope =
+        after_reasoning ? grammar::ConstraintScope::kAfterReasoning : grammar::ConstraintScope::kWholeOutput;
+  }
   return options;
 }
 

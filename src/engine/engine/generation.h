@@ -15,6 +15,26 @@
 
 namespace hirelm::engine {
 
+// A structured-output constraint on the generated text (see docs/grammar.md): tokens that would break it
+// are masked before sampling, end-of-sequence is allowed only once the value is complete.
+struct OutputConstraint {
+  enum class Kind {
+    kJsonSchema,  // `text` is a JSON schema (JSON text; properties are generated in its order)
+    kJsonObject,  // any JSON object; `text` unused
+    kRegex,       // `text` is a regex the whole answer must match
+    kChoice,      // the answer is exactly one of `choices`
+    kGrammar,     // `text` is a GBNF-like grammar
+  };
+  enum class Scope {
+    kAnswerOnly,  // after `</think>` when the output starts inside reasoning; else from the first token
+    kEverything,  // from the first generated token, reasoning or not (the output is then all answer)
+  };
+  Kind kind = Kind::kJsonObject;
+  std::string text;
+  std::vector<std::string> choices;
+  Scope scope = Scope::kAnswerOnly;
+};
+
 struct GenerationRequest {
   // Exactly one prompt form is used, the first present of: prompt_tokens, messages, prompt.
   std::vector<int32_t> prompt_tokens;     // token ids, used as they are (no BOS added)
@@ -32,6 +52,9 @@ struct GenerationRequest {
   int top_logprobs = -1;                  // < 0: no logprobs; n >= 0: chosen token + n alternatives
   // Whether the generated text starts inside a <think> block; unset: detected from the prompt text.
   std::optional<bool> starts_in_reasoning;
+  // Structured output; unset = free text. Compile errors (bad or unsupported schema, regex, grammar)
+  // surface as InvalidInputError / UnsupportedError when the request is prepared.
+  std::optional<OutputConstraint> constraint;
 };
 
 enum class FinishReason { kStop, kLength, kCancelled };
@@ -58,6 +81,9 @@ struct GenerationResult {
   FinishReason finish_reason = FinishReason::kStop;
   std::string matched_stop;         // the stop string that ended it, if any
   std::optional<int32_t> stop_token;  // the stop token that ended it, if any
+  // With a constraint: the answer is a complete match (a valid value). False when the generation was cut
+  // (finish_reason "length"), cancelled, or ended by a stop string before the value was complete.
+  bool constraint_complete = false;
   uint64_t seed = 0;                // the seed actually used
   double prefill_seconds = 0;       // wall time of the prompt's forward pass
   double decode_seconds = 0;        // wall time of everything after it

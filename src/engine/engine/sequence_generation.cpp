@@ -20,9 +20,14 @@ SequenceGeneration::SequenceGeneration(const Tokenizer& tokenizer, std::vector<i
       stop_ids_(options_.stop_token_ids.begin(), options_.stop_token_ids.end()),
       sampler_(options_.sampling),
       detok_(tokenizer),
-      text_(options_.stop, options_.starts_in_reasoning) {
+      text_(options_.stop, options_.starts_in_reasoning && !(options_.grammar && options_.constraint_scope ==
+                                                                                  grammar::ConstraintScope::kWholeOutput)) {
   HIRELM_CHECK(!prompt_.empty());
   sampler_.set_prompt(prompt_);
+  if (options_.grammar) {
+    constraint_.emplace(options_.grammar, options_.constraint_scope);
+    constraint_eos_ = options_.grammar->vocabulary().eos_id();
+  }
 }
 
 void SequenceGeneration::finish(FinishReason reason, StreamEvent& event) {
@@ -43,14 +48,22 @@ void SequenceGeneration::finish(FinishReason reason, StreamEvent& event) {
 StreamEvent SequenceGeneration::step(std::span<const float> logits) {
   HIRELM_CHECK(!finished_);
   StreamEvent event;
-  const int32_t token = sampler_.sample(logits);
+  int32_t token = 0;
+  if (constraint_) {
+    token = sampler_.sample(logits, [this](std::span<float> row) { constraint_->apply_mask(row); });
+    // The mask allowed it, so the constraint takes it (a refusal here is a bug in the mask).
+    HIRELM_CHECK(constraint_->accept_token(token));
+  } else {
+    token = sampler_.sample(logits);
+  }
   sampler_.accept(token);
   tokens_.push_back(token);
   event.tokens.push_back(token);
   if (options_.top_logprobs >= 0) {
     event.logprobs.push_back(sampling::token_logprobs(logits, token, options_.top_logprobs));
   }
-  if (stop_ids_.count(token) > 0) {
+  // The constraint's end-of-sequence ends the value even under ignore_eos: nothing may follow it.
+  if (stop_ids_.count(token) > 0 || (constraint_ && token == constraint_eos_)) {
     stop_token_ = token;  // a stop token's own text is never shown
     finish(FinishReason::kStop, event);
     return event;
@@ -58,7 +71,7 @@ StreamEvent SequenceGeneration::step(std::span<const float> logits) {
   auto delta = text_.push(detok_.push(token));
   event.reasoning_delta = std::move(delta.reasoning);
   event.content_delta = std::move(delta.content);
-  if (text_.stopped()) {
+  if (text_.stopped() || (constraint_ && constraint_->is_finished())) {
     finish(FinishReason::kStop, event);
   } else if (options_.max_tokens > 0 && static_cast<int64_t>(tokens_.size()) >= options_.max_tokens) {
     finish(FinishReason::kLength, event);
@@ -85,6 +98,7 @@ GenerationResult SequenceGeneration::result() const {
   r.finish_reason = finish_reason_;
   r.matched_stop = text_.matched_stop();
   r.stop_token = stop_token_;
+  r.constraint_complete = constraint_ && constraint_->is_complete();
   r.seed = options_.sampling.seed;
   return r;
 }

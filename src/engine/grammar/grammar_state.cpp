@@ -1,5 +1,7 @@
 #include "engine/grammar/grammar_state.h"
 
+#include <algorithm>
+#include <bit>
 #include <limits>
 
 #include "util/check.h"
@@ -16,12 +18,24 @@ GrammarState::GrammarState(std::shared_ptr<const Grammar> grammar, ConstraintSco
 }
 
 size_t GrammarState::tag_end(std::string_view bytes) const {
-  std::string joined = tail_;
-  joined.append(bytes);
-  size_t at = joined.find(kThinkEnd);
-  if (at == std::string::npos) return std::string::npos;
-  size_t end = at + kThinkEnd.size();
-  return end <= tail_.size() ? std::string::npos : end - tail_.size();
+  // The first "</think>" in tail_ + bytes: tail_ (shorter than the tag) never holds a whole one, so the tag
+  // either starts inside tail_ (a proper prefix of it ends tail_; the longest such prefix starts first) or
+  // lies inside bytes.
+  const std::string_view tail = tail_;
+  for (size_t k = std::min(tail.size(), kThinkEnd.size() - 1); k >= 1; --k) {
+    if (tail.substr(tail.size() - k) == kThinkEnd.substr(0, k) && bytes.substr(0, kThinkEnd.size() - k) == kThinkEnd.substr(k)) {
+      return kThinkEnd.size() - k;
+    }
+  }
+  const size_t at = bytes.find(kThinkEnd);
+  return at == std::string_view::npos ? std::string::npos : at + kThinkEnd.size();
+}
+
+bool GrammarState::closer_refused(int32_t id, int32_t answer_start) const {
+  std::string_view bytes = grammar_->vocabulary().token_bytes(id);
+  size_t end = tag_end(bytes);
+  if (end == std::string::npos || end == bytes.size()) return false;
+  return grammar_->advance(answer_start, bytes.substr(end)) == Automaton::kDead;
 }
 
 void GrammarState::allowed_tokens(TokenMask& mask) const {
@@ -36,23 +50,52 @@ void GrammarState::allowed_tokens(TokenMask& mask) const {
   }
   mask = vocab.reasoning_mask();
   // A token that completes "</think>" and carries more bytes must fit the start of the answer.
-  int32_t answer_start = grammar_->start_state(true);
+  const int32_t answer_start = grammar_->start_state(true);
   for (int32_t id : vocab.tag_closers()) {
-    std::string_view bytes = vocab.token_bytes(id);
-    size_t end = tag_end(bytes);
-    if (end == std::string::npos || end == bytes.size()) continue;
-    if (grammar_->advance(answer_start, bytes.substr(end)) == Automaton::kDead) mask.reset(id);
+    if (closer_refused(id, answer_start)) mask.reset(id);
   }
 }
 
-void GrammarState::apply_mask(std::span<float> logits) const {
-  allowed_tokens(scratch_);
-  const int32_t n = scratch_.size();
-  for (size_t i = 0; i < logits.size(); ++i) {
-    if (static_cast<int64_t>(i) >= n || !scratch_.test(static_cast<int32_t>(i))) {
-      logits[i] = -std::numeric_limits<float>::infinity();
+namespace {
+// Sets logits[i] = -inf for every i < min(mask.size(), logits.size()) not in `mask`, a word at a time.
+void refuse_outside(const TokenMask& mask, std::span<float> logits) {
+  constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+  const size_t n = std::min(static_cast<size_t>(mask.size()), logits.size());
+  const auto& words = mask.words();
+  for (size_t w = 0; w * 64 < n; ++w) {
+    const size_t base = w * 64;
+    const size_t width = std::min<size_t>(64, n - base);
+    uint64_t refused = ~words[w];
+    if (width < 64) refused &= (uint64_t{1} << width) - 1;
+    if (refused == 0) continue;
+    if (refused == ~uint64_t{0}) {
+      std::fill(logits.begin() + static_cast<std::ptrdiff_t>(base),
+                logits.begin() + static_cast<std::ptrdiff_t>(base + 64), kNegInf);
+      continue;
     }
+    for (; refused != 0; refused &= refused - 1) logits[base + static_cast<size_t>(std::countr_zero(refused))] = kNegInf;
   }
+}
+}  // namespace
+
+void GrammarState::apply_mask(std::span<float> logits) const {
+  const Vocabulary& vocab = grammar_->vocabulary();
+  const auto n = static_cast<size_t>(vocab.size());
+  if (reasoning_ && !eos_accepted_) {
+    // While reasoning almost everything is allowed: refuse the few tokens outside the reasoning mask and
+    // the tag closers whose bytes after "</think>" cannot start the answer, without copying a mask.
+    refuse_outside(vocab.reasoning_mask(), logits);
+    const int32_t answer_start = grammar_->start_state(true);
+    for (int32_t id : vocab.tag_closers()) {
+      if (static_cast<size_t>(id) < logits.size() && closer_refused(id, answer_start)) {
+        logits[static_cast<size_t>(id)] = -std::numeric_limits<float>::infinity();
+      }
+    }
+  } else {
+    allowed_tokens(scratch_);
+    refuse_outside(scratch_, logits);
+  }
+  if (logits.size() > n) std::fill(logits.begin() + static_cast<std::ptrdiff_t>(n), logits.end(), -std::numeric_limits<float>::infinity());
 }
 
 bool GrammarState::accept_reasoning_token(int32_t id) {

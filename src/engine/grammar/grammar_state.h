@@ -55,6 +55,8 @@ class GrammarState {
   bool accept_reasoning_token(int32_t id);
   // If `tail_ + bytes` completes "</think>" within `bytes`, the bytes after the tag; else npos.
   size_t tag_end(std::string_view bytes) const;
+  // While reasoning: the tag closer `id` completes "</think>" and its bytes after it cannot start the answer.
+  bool closer_refused(int32_t id, int32_t answer_start) const;
 
   std::shared_ptr<const Grammar> grammar_;
   bool reasoning_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "util/check.h"
 #include "util/error.h"
@@ -34,12 +35,20 @@ void truncate(Candidates& c, size_t keep) {
 }  // namespace
 
 void Candidates::assign(std::span<const float> logits) {
-  items.resize(logits.size());
+  items.clear();
+  items.reserve(logits.size());
   for (size_t i = 0; i < logits.size(); ++i) {
-    if (std::isnan(logits[i])) {
+    const float logit = logits[i];
+    if (std::isnan(logit)) {
       throw Error(ErrorKind::kInternal, "sampler: logit of token " + std::to_string(i) + " is NaN");
     }
-    items[i] = {static_cast<int32_t>(i), logits[i], 0.0f};
+    // -inf has probability 0 under every processor: leaving it out changes no result, and a constrained
+    // row (mostly -inf) then costs the processors only its allowed tokens.
+    if (logit == -std::numeric_limits<float>::infinity()) continue;
+    items.push_back({static_cast<int32_t>(i), logit, 0.0f});
+  }
+  if (items.empty() && !logits.empty()) {
+    throw Error(ErrorKind::kInternal, "sampler: no candidate token has a finite logit");
   }
   sorted = false;
   has_probs = false;

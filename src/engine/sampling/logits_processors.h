@@ -26,7 +26,9 @@ struct Candidates {
   bool sorted = false;
   bool has_probs = false;
 
-  // Replaces the contents with every token of `logits` (id = index), unsorted, without probs.
+  // Replaces the contents with every token of `logits` (id = index) whose logit is not -inf (masked out:
+  // probability 0), unsorted, without probs. Throws Error(kInternal) on a NaN logit or when every logit
+  // is -inf.
   void assign(std::span<const float> logits);
 };
 

@@ -21,8 +21,11 @@ void Sampler::accept(int32_t token) {
   ++output_[token];
 }
 
-int32_t Sampler::sample(std::span<const float> logits) {
+int32_t Sampler::sample(std::span<const float> logits) { return sample(logits, LogitsMask{}); }
+
+int32_t Sampler::sample(std::span<const float> logits, const LogitsMask& mask) {
   work_.assign(logits.begin(), logits.end());
+  if (mask) mask(work_);
   apply_repetition_penalty(work_, seen_, params_.repetition_penalty);
   apply_presence_frequency(work_, output_, params_.presence_penalty, params_.frequency_penalty);
   if (params_.greedy()) {

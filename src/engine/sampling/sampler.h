@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include "engine/sampling/logits_processors.h"
@@ -10,6 +11,10 @@
 #include "engine/sampling/sampling_params.h"
 
 namespace hirelm::sampling {
+
+// Edits the sampler's working copy of a logits row before any processor runs: a structured-output
+// constraint sets the logits of refused tokens to -inf. It must leave at least one finite logit.
+using LogitsMask = std::function<void(std::span<float> logits)>;
 
 class Sampler {
  public:
@@ -23,6 +28,9 @@ class Sampler {
   // Picks the next token from one row of logits (vocabulary size entries; the row is not modified).
   // Greedy when temperature == 0; otherwise consumes exactly one random draw.
   int32_t sample(std::span<const float> logits);
+  // As above, with `mask` applied to the working copy first (an empty mask: none). Masked tokens are never
+  // drawn; the penalties and truncations then see only the allowed ones.
+  int32_t sample(std::span<const float> logits, const LogitsMask& mask);
 
   // Records a generated token (call it for each token appended to the sequence).
   void accept(int32_t token);
