@@ -125,6 +125,7 @@ Qwen2Model Qwen2Model::load(const std::string& path, const LoadOptions& options)
       check_block_multiple(path, spec, t->type);
       if (!spec.is_vector && options.dtype) check_block_multiple(path, spec, *options.dtype);
       fill_slot(spec, t->type, t->data, options.dtype, slot, model.storage_);
+      if (spec.kind == TensorKind::kTokenEmbd) model.token_embd_mapped_ = slot.data == t->data;
     });
   }
   tie_output(model.config_, model.weights_);

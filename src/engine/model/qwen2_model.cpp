@@ -1,5 +1,8 @@
 #include "engine/model/qwen2_model.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -135,6 +138,15 @@ std::map<int32_t, int64_t> plan_batch(const Batch& batch, const kv::KvCache& cac
   return next;
 }
 
+// Unmaps the pages spanning [data, data + bytes) of a read-only private file mapping. Nothing is lost: the
+// next access faults the page back in from the page cache. Never call this on anonymous memory.
+void unmap_read_only_pages(const void* data, size_t bytes) {
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(data) & ~(page - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes + page - 1) & ~(page - 1);
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // advisory: failure only costs memory
+}
+
 bool wants_logits(const Batch& batch, int64_t t) {
   return batch.want_logits.empty() ? t + 1 == static_cast<int64_t>(batch.size()) : batch.want_logits[static_cast<size_t>(t)] != 0;
 }
@@ -203,6 +215,11 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
 
   // x: [n, n_embd] = token_embd rows
   for (int64_t t = 0; t < n; ++t) kernels::get_row(weights_.token_embd, tokens[t], &s.x[t * d]);
+  // An untied, file-mapped embedding table is only ever read a few rows at a time: drop its mapping so the
+  // table does not become resident (a tied one is read in full by the output head anyway).
+  if (token_embd_mapped_ && weights_.output.data != weights_.token_embd.data) {
+    unmap_read_only_pages(weights_.token_embd.data, weights_.token_embd.row_bytes * static_cast<size_t>(weights_.token_embd.rows));
+  }
 
   for (int64_t il = 0; il < c.n_layers; ++il) {
     const LayerWeights& w = weights_.layers[static_cast<size_t>(il)];

@@ -92,6 +92,10 @@ class Qwen2Model {
   std::string path_;
   std::vector<std::shared_ptr<const void>> storage_;  // mapped files and converted buffers the views use
   std::unique_ptr<Scratch> scratch_;
+  // token_embd is used in place from a file mapping (a GGUF loaded without conversion). Looking up rows at
+  // random then maps large folios of the table around each row; forward() unmaps the table after each
+  // lookup (the pages stay in the page cache) so it is not counted in the resident set.
+  bool token_embd_mapped_ = false;
 };
 
 }  // namespace hirelm::model
