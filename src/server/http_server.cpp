@@ -49,7 +49,11 @@ struct HttpServer::Impl {
       return;
     }
     res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    // A preflight may ask for more than these (the openai SDK sends X-Stainless-* headers): allow
+    // what it asks for. Authorization must be named; the "*" wildcard does not cover it.
+    const std::string requested = req.get_header_value("Access-Control-Request-Headers");
+    res.set_header("Access-Control-Allow-Headers", requested.empty() ? "Authorization, Content-Type" : requested);
+    if (req.method == "OPTIONS") res.set_header("Access-Control-Max-Age", "600");
   }
 
   httplib::Server::Handler wrap(HttpHandler handler) {

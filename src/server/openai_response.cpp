@@ -58,6 +58,9 @@ Usage usage_of(const std::vector<Choice>& choices) {
     u.prompt_tokens = c.result.prompt_tokens;  // every choice shares the prompt; OpenAI counts it once
     u.completion_tokens += c.result.completion_tokens;
   }
+  // The prompt's cached part as the first choice saw it (later choices of n > 1 usually find the
+  // whole prompt cached by the first; counting that would report a prefix the client never shared).
+  if (!choices.empty()) u.cached_tokens = choices.front().result.cached_tokens;
   return u;
 }
 

@@ -1,11 +1,13 @@
 #include "server/openai_server.h"
 
+#include <chrono>
 #include <cstdio>
-#include <sstream>
 
 #include "server/api_error.h"
 #include "server/openai_request.h"
 #include "server/openai_response.h"
+#include "server/openapi.h"
+#include "server/swagger_ui.h"
 
 namespace hirelm::server {
 
@@ -66,12 +68,13 @@ void check_token_ids(const std::vector<int32_t>& ids, int32_t vocab_size, const 
   }
 }
 
-// Drains one handle to its end; failures become ApiErrors.
-Choice collect(RequestHandle& handle, bool want_logprobs) {
+// Drains one handle to its end; failures become ApiErrors. `timer` (may be null) sees each event.
+Choice collect(RequestHandle& handle, bool want_logprobs, SequenceTimer* timer) {
   Choice choice;
   for (;;) {
     BackendEvent e = handle.next();
     if (auto* delta = std::get_if<engine::StreamEvent>(&e)) {
+      if (timer) timer->on_tokens(delta->tokens.size());
       if (want_logprobs) choice.logprobs.insert(choice.logprobs.end(), delta->logprobs.begin(), delta->logprobs.end());
     } else if (auto* result = std::get_if<engine::GenerationResult>(&e)) {
       choice.result = std::move(*result);
@@ -91,16 +94,36 @@ OpenAiServer::OpenAiServer(ServerOptions options)
                               [](int status, const std::string& message) {
                                 return dump_json(error_body(kind_for_status(status), message));
                               }}) {
-  http_.get("/health", [this](const HttpRequest&) {
+  route("GET", "/health", [this](const HttpRequest&) {
     if (!backend()) return error_response(ApiErrorKind::kNotReady, "model is loading");
     return json_response(Json::object());
   });
-  http_.post("/v1/chat/completions", guarded(true, [this](const HttpRequest& r) { return completions(r, true); }));
-  http_.post("/v1/completions", guarded(true, [this](const HttpRequest& r) { return completions(r, false); }));
-  http_.get("/v1/models", guarded(true, [this](const HttpRequest&) { return models(); }));
-  http_.post("/tokenize", guarded(true, [this](const HttpRequest& r) { return tokenize(r); }));
-  http_.post("/detokenize", guarded(true, [this](const HttpRequest& r) { return detokenize(r); }));
-  http_.get("/metrics", guarded(false, [this](const HttpRequest&) { return metrics(); }));
+  route("POST", "/v1/chat/completions", guarded(true, [this](const HttpRequest& r) { return completions(r, true); }));
+  route("POST", "/v1/completions", guarded(true, [this](const HttpRequest& r) { return completions(r, false); }));
+  route("GET", "/v1/models", guarded(true, [this](const HttpRequest&) { return models(); }));
+  route("POST", "/tokenize", guarded(true, [this](const HttpRequest& r) { return tokenize(r); }));
+  route("POST", "/detokenize", guarded(true, [this](const HttpRequest& r) { return detokenize(r); }));
+  route("GET", "/metrics", guarded(false, [this](const HttpRequest&) { return metrics(); }));
+  route("GET", "/openapi.json", guarded(false, [this](const HttpRequest&) { return openapi(); }));
+  route("GET", "/docs", guarded(false, [](const HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = docs_page_html();
+    return r;
+  }));
+  // The bundled Swagger UI files (404 when this build has none). They change only with the binary.
+  auto asset = [](std::string_view bytes, const char* content_type) {
+    return [bytes, content_type](const HttpRequest& request) {
+      if (bytes.empty()) throw ApiError(ApiErrorKind::kNotFound, "this build has no Swagger UI files: " + request.path);
+      HttpResponse r;
+      r.content_type = content_type;
+      r.body.assign(bytes.data(), bytes.size());
+      r.headers.push_back({"Cache-Control", "public, max-age=86400"});
+      return r;
+    };
+  };
+  route("GET", "/docs/swagger-ui-bundle.js", guarded(false, asset(swagger_ui_bundle_js(), "text/javascript; charset=utf-8")));
+  route("GET", "/docs/swagger-ui.css", guarded(false, asset(swagger_ui_css(), "text/css; charset=utf-8")));
 }
 
 OpenAiServer::~OpenAiServer() { http_.stop(); }
@@ -119,9 +142,18 @@ bool OpenAiServer::model_matches(const std::string& name) const {
   return name.empty() || name == options_.served_model_name || name == basename_of(options_.served_model_name);
 }
 
+void OpenAiServer::route(const std::string& method, const std::string& path, HttpHandler handler) {
+  routes_.emplace_back(method, path);
+  if (method == "GET") {
+    http_.get(path, std::move(handler));
+  } else {
+    http_.post(path, std::move(handler));
+  }
+}
+
 HttpHandler OpenAiServer::guarded(bool needs_backend, std::function<HttpResponse(const HttpRequest&)> handler) {
   return [this, needs_backend, handler = std::move(handler)](const HttpRequest& request) {
-    ++requests_total_;
+    ++metrics_.http_requests;
     HttpResponse response;
     try {
       if (!options_.api_keys.empty()) {
@@ -141,12 +173,13 @@ HttpHandler OpenAiServer::guarded(bool needs_backend, std::function<HttpResponse
     } catch (const std::exception& e) {
       response = error_response(ApiErrorKind::kInternal, std::string("internal error: ") + e.what());
     }
-    if (response.status >= 400) ++errors_total_;
+    if (response.status >= 400) ++metrics_.http_errors;
     return response;
   };
 }
 
 HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool chat) {
+  const auto arrival = SequenceTimer::Clock::now();
   auto backend = this->backend();
   const engine::Engine& engine = backend->engine();
   OpenAiRequest request = parse_request(chat ? Endpoint::kChat : Endpoint::kCompletion, http_request.body);
@@ -194,13 +227,19 @@ HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool cha
   const std::string id = make_response_id(chat ? "chatcmpl-" : "cmpl-");
   const int64_t created = unix_time_now();
   if (!request.stream) {
+    // Choice 0 is drained first and live, so its events time the request; later choices' events
+    // wait in their handles meanwhile.
     std::vector<Choice> choices;
+    SequenceTimer timer(metrics_, arrival);
     try {
-      for (auto& h : handles) choices.push_back(collect(*h, request.logprobs));
+      for (size_t i = 0; i < handles.size(); ++i) {
+        choices.push_back(collect(*handles[i], request.logprobs, i == 0 ? &timer : nullptr));
+      }
     } catch (...) {
       for (auto& h : handles) h->cancel();
       throw;
     }
+    timer.on_complete();
     const Tokenizer& tokenizer = engine.tokenizer();
     return json_response(chat ? chat_completion_json(id, created, model, choices, request.logprobs, tokenizer)
                               : text_completion_json(id, created, model, choices, request.logprobs, prompt_text,
@@ -210,9 +249,11 @@ HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool cha
   HttpResponse response;
   response.content_type = "text/event-stream";
   response.headers.push_back({"Cache-Control", "no-cache"});
-  response.stream = [backend, handles, request = std::move(request), id, created, model, chat,
-                     prompt_text](const ChunkWriter& write) {
+  response.stream = [backend, handles, request = std::move(request), id, created, model, chat, prompt_text,
+                     metrics = &metrics_, arrival](const ChunkWriter& write) {
     const Tokenizer& tokenizer = backend->engine().tokenizer();
+    // Choices stream one after another; choice 0 is read live, so its events time the request.
+    SequenceTimer timer(*metrics, arrival);
     auto cancel_all = [&] {
       for (auto& h : handles) h->cancel();
     };
@@ -231,6 +272,7 @@ HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool cha
       while (ok) {
         BackendEvent e = handle.next();
         if (auto* d = std::get_if<engine::StreamEvent>(&e)) {
+          if (index == 0) timer.on_tokens(d->tokens.size());
           if (chat) {
             Json lp = request.logprobs ? chat_logprobs_json(d->logprobs, tokenizer) : Json(nullptr);
             if (!d->reasoning_delta.empty()) {
@@ -259,6 +301,7 @@ HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool cha
         } else if (auto* result = std::get_if<engine::GenerationResult>(&e)) {
           usage.prompt_tokens = result->prompt_tokens;
           usage.completion_tokens += result->completion_tokens;
+          if (index == 0) usage.cached_tokens = result->cached_tokens;
           const Json finish = finish_reason_text(result->finish_reason);
           ok = write(sse_event(chat ? chat_chunk_json(id, created, model, index, Json::object(), finish)
                                     : completion_chunk_json(id, created, model, index, "", finish)));
@@ -276,6 +319,7 @@ HttpResponse OpenAiServer::completions(const HttpRequest& http_request, bool cha
         return;
       }
     }
+    timer.on_complete();
     if (request.include_usage) {
       Json chunk = chat ? chat_usage_chunk_json(id, created, model, usage)
                         : Json{{"id", id}, {"object", "text_completion"}, {"created", created}, {"model", model},
@@ -352,23 +396,14 @@ HttpResponse OpenAiServer::detokenize(const HttpRequest& request) {
 
 HttpResponse OpenAiServer::metrics() {
   const auto b = backend();
-  const BackendStats s = b ? b->stats() : BackendStats{};
-  std::ostringstream out;
-  auto metric = [&](const char* name, const char* type, const char* help, int64_t value) {
-    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
-        << name << "{model_name=\"" << options_.served_model_name << "\"} " << value << '\n';
-  };
-  metric("hirelm:num_requests_running", "gauge", "Sequences generating now.", s.running);
-  metric("hirelm:num_requests_waiting", "gauge", "Sequences queued.", s.waiting);
-  metric("hirelm:prompt_tokens_total", "counter", "Prompt tokens processed.", s.prompt_tokens);
-  metric("hirelm:generation_tokens_total", "counter", "Tokens generated.", s.generation_tokens);
-  metric("hirelm:request_success_total", "counter", "Sequences finished.", s.requests_finished);
-  metric("hirelm:http_requests_total", "counter", "HTTP requests on API routes.", requests_total_.load());
-  metric("hirelm:http_errors_total", "counter", "API responses with status >= 400.", errors_total_.load());
   HttpResponse r;
-  r.content_type = "text/plain; version=0.0.4";
-  r.body = out.str();
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = render_prometheus(options_.served_model_name, b ? b->stats() : BackendStats{}, metrics_);
   return r;
+}
+
+HttpResponse OpenAiServer::openapi() {
+  return json_response(openapi_document({options_.served_model_name, !options_.api_keys.empty()}));
 }
 
 }  // namespace hirelm::server

@@ -1,5 +1,6 @@
 // The OpenAI-compatible HTTP API over a CompletionBackend: /v1/chat/completions, /v1/completions,
-// /v1/models, /tokenize, /detokenize (vLLM shapes), /health and /metrics (Prometheus text).
+// /v1/models, /tokenize, /detokenize (vLLM shapes), /health, /metrics (Prometheus text),
+// /openapi.json and /docs (Swagger UI).
 //
 // The server can listen before the model is loaded: /health answers 503 and every other route
 // 503 until set_backend() is called. Handlers never throw; every error becomes an OpenAI error body
@@ -10,10 +11,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/completion_backend.h"
 #include "server/http_server.h"
+#include "server/metrics.h"
 
 namespace hirelm::server {
 
@@ -37,23 +40,28 @@ class OpenAiServer {
   void stop() { http_.stop(); }
   bool running() const { return http_.running(); }
 
+  // Every route registered, as {method, path}; /openapi.json describes exactly these.
+  const std::vector<std::pair<std::string, std::string>>& routes() const { return routes_; }
+
  private:
   std::shared_ptr<CompletionBackend> backend() const;
   bool model_matches(const std::string& name) const;
   // Wraps a route: API-key check, readiness check, and the one catch that turns errors into bodies.
   HttpHandler guarded(bool needs_backend, std::function<HttpResponse(const HttpRequest&)> handler);
+  void route(const std::string& method, const std::string& path, HttpHandler handler);
 
   HttpResponse completions(const HttpRequest& request, bool chat);
   HttpResponse models();
   HttpResponse tokenize(const HttpRequest& request);
   HttpResponse detokenize(const HttpRequest& request);
   HttpResponse metrics();
+  HttpResponse openapi();
 
   ServerOptions options_;
   mutable std::mutex backend_mutex_;
   std::shared_ptr<CompletionBackend> backend_;
-  std::atomic<int64_t> requests_total_{0};
-  std::atomic<int64_t> errors_total_{0};
+  ServerMetrics metrics_;  // declared before http_: streams still running at shutdown record into it
+  std::vector<std::pair<std::string, std::string>> routes_;
   HttpServer http_;
 };
 

@@ -6,7 +6,10 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -14,6 +17,7 @@
 
 #include "server/openai_server.h"
 #include "server/serial_backend.h"
+#include "server/swagger_ui.h"
 #include "support/reference.h"
 #include "support/tiny_model.h"
 
@@ -104,6 +108,22 @@ class ServerTest : public ::testing::Test {
       pos = end;
     }
     return out;
+  }
+
+  // The value of one sample of /metrics, e.g. metric("hirelm:time_to_first_token_seconds_count").
+  // Fails the test and returns -1 when the series is absent.
+  double metric(const std::string& series, const httplib::Headers& headers = {}) {
+    auto res = client_->Get("/metrics", headers);
+    EXPECT_TRUE(res);
+    if (!res) return -1;
+    std::istringstream in(res->body);
+    std::string line;
+    const std::string prefix = series + "{model_name=\"" + kServedName + "\"} ";
+    while (std::getline(in, line)) {
+      if (line.rfind(prefix, 0) == 0) return std::stod(line.substr(prefix.size()));
+    }
+    ADD_FAILURE() << series << " not in /metrics:\n" << res->body;
+    return -1;
   }
 
   static test::TempDir* dir_;
@@ -338,6 +358,230 @@ TEST_F(ServerTest, ClientDisconnectMidStreamCancelsTheSequence) {
   // And it serves the next request.
   const json r = post_json("/v1/chat/completions", chat_body(), 200);
   EXPECT_EQ(r["usage"]["completion_tokens"], 8);
+}
+
+TEST_F(ServerTest, MetricsTimeFirstTokenAndInterTokenGapsOfStreamedAndWholeRequests) {
+  start();
+  EXPECT_EQ(metric("hirelm:time_to_first_token_seconds_count"), 0);
+  post_json("/v1/chat/completions", chat_body(), 200);
+  EXPECT_EQ(metric("hirelm:time_to_first_token_seconds_count"), 1);
+  EXPECT_EQ(metric("hirelm:e2e_request_latency_seconds_count"), 1);
+  const double gaps_after_one = metric("hirelm:inter_token_latency_seconds_count");
+  // 8 tokens give at most 7 gaps (fewer when the detokenizer holds text back and sends tokens together).
+  EXPECT_GE(gaps_after_one, 1);
+  EXPECT_LE(gaps_after_one, 7);
+  auto res = client_->Post("/v1/chat/completions", chat_body({{"stream", true}}).dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(metric("hirelm:time_to_first_token_seconds_count"), 2);
+  EXPECT_EQ(metric("hirelm:e2e_request_latency_seconds_count"), 2);
+  EXPECT_GE(metric("hirelm:inter_token_latency_seconds_count"), gaps_after_one + 1);
+  EXPECT_GT(metric("hirelm:time_to_first_token_seconds_sum"), 0);
+  EXPECT_GE(metric("hirelm:e2e_request_latency_seconds_sum"), metric("hirelm:time_to_first_token_seconds_sum"));
+  // n = 2: one request, one TTFT (choice 0 times the request).
+  post_json("/v1/chat/completions", chat_body({{"n", 2}}), 200);
+  EXPECT_EQ(metric("hirelm:time_to_first_token_seconds_count"), 3);
+  // A failed request is no completed request.
+  post_json("/v1/chat/completions", chat_body({{"top_p", 0}}), 400);
+  EXPECT_EQ(metric("hirelm:e2e_request_latency_seconds_count"), 3);
+  EXPECT_EQ(metric("hirelm:kv_cache_usage_perc"), 0);  // SerialBackend has no paged cache
+  EXPECT_EQ(metric("hirelm:prefix_cache_hit_rate"), 0);
+}
+
+// A backend that answers every request with a fixed reasoning + answer and reports fixed cache
+// figures, so the server's handling of content, cached_tokens and the cache metrics is checked
+// exactly (the random tiny model almost never closes </think>).
+class ScriptedBackend : public CompletionBackend {
+ public:
+  explicit ScriptedBackend(engine::Engine engine) : engine_(std::move(engine)) {}
+  std::shared_ptr<RequestHandle> submit(engine::GenerationRequest request) override {
+    auto handle = std::make_shared<RequestHandle>();
+    handle->push(engine::StreamEvent{"Let me think.", "", {100, 101}, {}});
+    handle->push(engine::StreamEvent{"", "The answer.", {151649, 102}, {}});
+    engine::GenerationResult result;
+    result.reasoning = "Let me think.";
+    result.content = "The answer.";
+    result.has_reasoning = true;
+    result.reasoning_closed = true;
+    result.tokens = {100, 101, 151649, 102};
+    result.prompt_tokens = static_cast<int64_t>(request.prompt_tokens.size());
+    result.completion_tokens = 4;
+    result.cached_tokens = 4;
+    result.finish_reason = engine::FinishReason::kStop;
+    handle->push(std::move(result));
+    return handle;
+  }
+  BackendStats stats() const override {
+    BackendStats s;
+    s.kv_cache_usage = 0.125;
+    s.prefix_cache_queries = 200;
+    s.prefix_cache_hits = 50;
+    s.num_preemptions = 3;
+    return s;
+  }
+  const engine::Engine& engine() const override { return engine_; }
+
+ private:
+  engine::Engine engine_;
+};
+
+TEST_F(ServerTest, ReasoningAnswerSplitCachedTokensAndCacheMetricsFromTheBackend) {
+  start({}, /*load=*/false);
+  engine::EngineOptions eo;
+  eo.threads = 1;
+  eo.ctx = 256;
+  eo.dtype = DType::kF32;
+  server_->set_backend(std::make_shared<ScriptedBackend>(engine::Engine::load(dir_->path(), eo)));
+
+  const json r = post_json("/v1/chat/completions", chat_body(), 200);
+  const json& message = r["choices"][0]["message"];
+  EXPECT_EQ(message["content"], "The answer.");
+  EXPECT_EQ(message["reasoning_content"], "Let me think.");
+  EXPECT_EQ(message["reasoning"], "Let me think.");
+  EXPECT_EQ(r["choices"][0]["finish_reason"], "stop");
+  EXPECT_EQ(r["usage"]["prompt_tokens_details"]["cached_tokens"], 4);
+  EXPECT_EQ(r["usage"]["prompt_tokens"], 6);
+
+  auto res = client_->Post("/v1/chat/completions",
+                           chat_body({{"stream", true}, {"stream_options", {{"include_usage", true}}}}).dump(),
+                           "application/json");
+  ASSERT_TRUE(res);
+  const auto payloads = sse_payloads(res->body);
+  std::string reasoning, content;
+  for (size_t i = 0; i + 1 < payloads.size(); ++i) {
+    const json chunk = json::parse(payloads[i]);
+    if (chunk["choices"].empty()) continue;
+    const json& delta = chunk["choices"][0]["delta"];
+    // Reasoning and answer travel in separate chunks.
+    EXPECT_FALSE(delta.contains("reasoning_content") && delta.contains("content") && !delta["content"].get<std::string>().empty());
+    if (delta.contains("reasoning_content")) reasoning += delta["reasoning_content"].get<std::string>();
+    if (delta.contains("content")) content += delta["content"].get<std::string>();
+  }
+  EXPECT_EQ(reasoning, "Let me think.");
+  EXPECT_EQ(content, "The answer.");
+  ASSERT_GE(payloads.size(), 2u);
+  EXPECT_EQ(json::parse(payloads[payloads.size() - 2])["usage"]["prompt_tokens_details"]["cached_tokens"], 4);
+
+  EXPECT_EQ(metric("hirelm:kv_cache_usage_perc"), 0.125);
+  EXPECT_EQ(metric("hirelm:prefix_cache_queries_total"), 200);
+  EXPECT_EQ(metric("hirelm:prefix_cache_hits_total"), 50);
+  EXPECT_EQ(metric("hirelm:prefix_cache_hit_rate"), 0.25);
+  EXPECT_EQ(metric("hirelm:num_preemptions_total"), 3);
+}
+
+TEST_F(ServerTest, OpenApiDescribesExactlyTheRoutesServed) {
+  start();
+  auto res = client_->Get("/openapi.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const json doc = json::parse(res->body);
+  EXPECT_EQ(doc["openapi"].get<std::string>().rfind("3.", 0), 0u);
+  EXPECT_FALSE(doc.contains("security"));  // no keys configured
+  std::set<std::string> served, described;
+  for (const auto& [method, path] : server_->routes()) {
+    std::string m = method;
+    for (char& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    served.insert(m + " " + path);
+  }
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, operation] : item.items()) {
+      described.insert(method + " " + path);
+      EXPECT_TRUE(operation.contains("responses")) << path;
+    }
+  }
+  EXPECT_EQ(described, served);
+  for (const char* route : {"post /v1/chat/completions", "post /v1/completions", "get /v1/models", "post /tokenize",
+                            "post /detokenize", "get /health", "get /metrics", "get /openapi.json", "get /docs"}) {
+    EXPECT_TRUE(served.count(route)) << route;
+  }
+  // Every $ref points at something the document defines.
+  std::vector<const json*> stack = {&doc};
+  int refs = 0;
+  while (!stack.empty()) {
+    const json* node = stack.back();
+    stack.pop_back();
+    if (node->is_object()) {
+      if (auto ref = node->find("$ref"); ref != node->end()) {
+        ++refs;
+        const std::string pointer = ref->get<std::string>();
+        ASSERT_EQ(pointer.rfind("#/", 0), 0u) << pointer;
+        EXPECT_TRUE(doc.contains(json::json_pointer(pointer.substr(1)))) << pointer;
+      }
+    }
+    if (node->is_structured()) {
+      for (const auto& child : *node) stack.push_back(&child);
+    }
+  }
+  EXPECT_GT(refs, 20);
+}
+
+TEST_F(ServerTest, DocsServeSwaggerUiFromTheBinary) {
+  start();
+  auto page = client_->Get("/docs");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page->body.find("openapi.json"), std::string::npos);
+  auto script = client_->Get("/docs/swagger-ui-bundle.js");
+  auto css = client_->Get("/docs/swagger-ui.css");
+  ASSERT_TRUE(script);
+  ASSERT_TRUE(css);
+  if (!swagger_ui_bundled()) {
+    EXPECT_EQ(script->status, 404);
+    EXPECT_EQ(css->status, 404);
+    if (std::getenv("HIRELM_REQUIRE_REFERENCE") != nullptr) {
+      FAIL() << "this build has no Swagger UI (node_modules/swagger-ui-dist missing at configure time)";
+    }
+    GTEST_SKIP() << "this build has no Swagger UI (run npm ci and reconfigure)";
+  }
+  EXPECT_NE(page->body.find("SwaggerUIBundle("), std::string::npos);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_NE(script->get_header_value("Content-Type").find("javascript"), std::string::npos);
+  // The bundle as swagger-ui-dist ships it, byte for byte.
+  EXPECT_EQ(script->body.size(), swagger_ui_bundle_js().size());
+  EXPECT_GT(script->body.size(), 100000u);
+  EXPECT_NE(script->body.find("SwaggerUIBundle"), std::string::npos);
+  EXPECT_EQ(css->status, 200);
+  EXPECT_NE(css->body.find(".swagger-ui"), std::string::npos);
+  if (fs::exists(std::string(HIRELM_SOURCE_DIR) + "/node_modules/swagger-ui-dist/swagger-ui.css")) {
+    EXPECT_EQ(css->body.size(), fs::file_size(std::string(HIRELM_SOURCE_DIR) + "/node_modules/swagger-ui-dist/swagger-ui.css"));
+  }
+}
+
+TEST_F(ServerTest, ApiKeyGuardsDocsOpenApiAndMetricsAndPreflightAllowsRequestedHeaders) {
+  ServerOptions options;
+  options.api_keys = {"secret"};
+  options.allowed_origins = {"*"};
+  start(options);
+  for (const char* path : {"/openapi.json", "/docs", "/docs/swagger-ui.css", "/metrics", "/v1/models"}) {
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 401) << path;
+    EXPECT_EQ(json::parse(res->body)["error"]["type"], "authentication_error") << path;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*") << path;  // readable cross-origin
+    auto ok = client_->Get(path, {{"Authorization", "Bearer secret"}});
+    ASSERT_TRUE(ok) << path;
+    EXPECT_EQ(ok->status, swagger_ui_bundled() || std::string(path) != "/docs/swagger-ui.css" ? 200 : 404) << path;
+  }
+  post_json("/tokenize", {{"prompt", "x"}}, 401);
+  post_json("/detokenize", {{"tokens", {9707}}}, 401);
+  post_json("/v1/completions", {{"prompt", "x"}}, 401);
+  auto health = client_->Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  const json doc = json::parse(client_->Get("/openapi.json", {{"Authorization", "Bearer secret"}})->body);
+  EXPECT_EQ(doc["security"][0].begin().key(), "bearerAuth");
+  EXPECT_TRUE(doc["paths"]["/health"]["get"]["security"].empty());
+  // A browser preflight carries no key and asks for the SDK's extra headers.
+  auto preflight = client_->Options("/v1/chat/completions",
+                                    {{"Origin", "http://any.local"},
+                                     {"Access-Control-Request-Method", "POST"},
+                                     {"Access-Control-Request-Headers", "authorization, content-type, x-stainless-os"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Headers"), "authorization, content-type, x-stainless-os");
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
 }
 
 }  // namespace
