@@ -5,6 +5,12 @@
 //       tokens/s = n / time.
 // Each test runs once untimed (warm-up), then -r timed repetitions; reported as average and standard
 // deviation. --json prints a JSON array of records with llama-bench's field names.
+//
+// --parallel 1,4,8,16 measures batched decoding as llama-batched-bench does instead: for each N, N
+// sequences each get a prompt of -p random tokens (fed as batches of at most -b tokens, sequence after
+// sequence), then decode -n tokens together, one batch of N tokens (one per sequence) per forward call.
+//   S_PP = N * p / T_PP, S_TG = N * n / T_TG (aggregate generation), S = N * (p + n) / (T_PP + T_TG).
+// --json prints an array of records with llama-batched-bench's JSONL field names.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -12,6 +18,7 @@
 #include <ctime>
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -97,6 +104,120 @@ std::string params_label(int64_t n) {
   return buf;
 }
 
+struct ParallelResult {
+  int64_t n_seq = 0;
+  double t_pp = 0, t_tg = 0;  // seconds
+};
+
+// One llama-batched-bench configuration: n_seq sequences, prompts of n_prompt tokens, n_gen decode steps.
+ParallelResult run_parallel(model::Qwen2Model& m, kernels::ThreadPool& pool, const BenchSettings& s, int64_t n_seq,
+                            std::mt19937& rng) {
+  kv::KvCache cache(m.kv_cache_options(s.n_prompt + s.n_gen, n_seq, s.kv_type));
+  std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(m.config().n_vocab - 1));
+  std::vector<float> logits;
+  model::Batch batch;
+  ParallelResult r;
+  r.n_seq = n_seq;
+  uint64_t start = now_ns();
+  for (int64_t seq = 0; seq < n_seq; ++seq) {
+    for (int64_t pos = 0; pos < s.n_prompt; ++pos) {
+      // The last prompt token of every sequence wants logits (it would be sampled from).
+      batch.add(token(rng), static_cast<int32_t>(pos), static_cast<int32_t>(seq), pos + 1 == s.n_prompt);
+      if (static_cast<int64_t>(batch.size()) == s.n_batch) {
+        m.forward(batch, cache, pool, &logits);
+        batch.clear();
+      }
+    }
+  }
+  if (batch.size() > 0) m.forward(batch, cache, pool, &logits);
+  batch.clear();
+  uint64_t prompt_done = now_ns();
+  for (int64_t i = 0; i < s.n_gen; ++i) {
+    batch.clear();
+    for (int64_t seq = 0; seq < n_seq; ++seq) {
+      batch.add(token(rng), static_cast<int32_t>(s.n_prompt + i), static_cast<int32_t>(seq), true);
+    }
+    m.forward(batch, cache, pool, &logits);
+  }
+  uint64_t end = now_ns();
+  r.t_pp = static_cast<double>(prompt_done - start) / 1e9;
+  r.t_tg = static_cast<double>(end - prompt_done) / 1e9;
+  return r;
+}
+
+std::vector<int64_t> parse_parallel_list(const std::string& text) {
+  std::vector<int64_t> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || v < 1 || v > 4096) {
+      throw InvalidInputError("--parallel: expected comma-separated sequence counts 1..4096, got '" + item + "'");
+    }
+    out.push_back(v);
+  }
+  if (out.empty()) throw InvalidInputError("--parallel: expected at least one sequence count");
+  return out;
+}
+
+int bench_parallel(model::Qwen2Model& m, const BenchSettings& s, const std::vector<int64_t>& counts, bool json) {
+  kernels::ThreadPool pool(s.n_threads);
+  std::mt19937 rng(1234);
+  {  // warm-up: pages the weights in, settles the threads
+    BenchSettings w = s;
+    w.n_prompt = 1;
+    w.n_gen = 1;
+    run_parallel(m, pool, w, 1, rng);
+  }
+  nlohmann::ordered_json records = nlohmann::ordered_json::array();
+  if (!json) {
+    std::printf("| PP | TG | B | N_KV | T_PP s | S_PP t/s | T_TG s | S_TG t/s | T s | S t/s |\n");
+    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  }
+  for (int64_t n_seq : counts) {
+    ParallelResult r = run_parallel(m, pool, s, n_seq, rng);
+    const double pp_tokens = static_cast<double>(n_seq * s.n_prompt), tg_tokens = static_cast<double>(n_seq * s.n_gen);
+    const double speed_pp = r.t_pp > 0 ? pp_tokens / r.t_pp : 0, speed_tg = r.t_tg > 0 ? tg_tokens / r.t_tg : 0;
+    const double t = r.t_pp + r.t_tg, speed = t > 0 ? (pp_tokens + tg_tokens) / t : 0;
+    const int64_t n_kv = n_seq * (s.n_prompt + s.n_gen);
+    if (json) {
+      nlohmann::ordered_json j;
+      j["n_kv_max"] = n_kv;
+      j["n_batch"] = s.n_batch;
+      j["n_ubatch"] = s.n_batch;
+      j["flash_attn"] = 0;
+      j["is_pp_shared"] = 0;
+      j["n_gpu_layers"] = 0;
+      j["n_threads"] = s.n_threads;
+      j["n_threads_batch"] = s.n_threads;
+      j["pp"] = s.n_prompt;
+      j["tg"] = s.n_gen;
+      j["pl"] = n_seq;
+      j["n_kv"] = n_kv;
+      j["t_pp"] = r.t_pp;
+      j["speed_pp"] = speed_pp;
+      j["t_tg"] = r.t_tg;
+      j["speed_tg"] = speed_tg;
+      j["t"] = t;
+      j["speed"] = speed;
+      records.push_back(std::move(j));
+    } else {
+      std::printf("| %6lld | %6lld | %4lld | %7lld | %8.3f | %8.2f | %8.3f | %8.2f | %8.3f | %8.2f |\n",
+                  static_cast<long long>(s.n_prompt), static_cast<long long>(s.n_gen), static_cast<long long>(n_seq),
+                  static_cast<long long>(n_kv), r.t_pp, speed_pp, r.t_tg, speed_tg, t, speed);
+      std::fflush(stdout);
+    }
+  }
+  if (json) std::printf("%s\n", records.dump(2).c_str());
+  return kExitOk;
+}
+
 int bench_main(int argc, char** argv) {
   const std::vector<OptionSpec> specs = {
       {"model", "m", true, false, "model: a .gguf file or a Hugging Face directory"},
@@ -107,13 +228,15 @@ int bench_main(int argc, char** argv) {
       {"repetitions", "r", true, false, "timed repetitions per test (default 5)"},
       {"dtype", "", true, false, "compute type of the weights (GGUF default: the file's own; HF: q8_0)"},
       {"kv-type", "", true, false, "KV cache type: f16 (default) or f32"},
+      {"parallel", "", true, false, "comma-separated sequence counts: batched decoding like llama-batched-bench"},
       {"json", "", false, false, "print a JSON array of llama-bench records"},
       {"help", "h", false, false, "show this help"},
   };
   Args args(specs, argc, argv, 2);
   if (args.has("help")) {
-    std::printf("usage: hirelm bench --model PATH [-p 512] [-n 128] [-t THREADS] [-r REPS] [--json]\n\n"
-                "Measures prompt processing (pp) and generation (tg) speed like llama-bench.\n\n%s",
+    std::printf("usage: hirelm bench --model PATH [-p 512] [-n 128] [-t THREADS] [-r REPS] [--parallel 1,4,8,16] [--json]\n\n"
+                "Measures prompt processing (pp) and generation (tg) speed like llama-bench, or with --parallel\n"
+                "the aggregate speed of N sequences decoding together like llama-batched-bench.\n\n%s",
                 format_options(specs).c_str());
     return kExitOk;
   }
@@ -135,7 +258,15 @@ int bench_main(int argc, char** argv) {
   model::LoadOptions options;
   if (auto d = args.get("dtype")) options.dtype = model::parse_dtype(*d);
 
+  std::vector<int64_t> parallel;
+  if (auto list = args.get("parallel")) parallel = parse_parallel_list(*list);
+  if (!parallel.empty()) {
+    if (!args.get("batch-size")) s.n_batch = 2048;  // llama-batched-bench's default
+    if (s.n_prompt + s.n_gen < 1) throw InvalidInputError("--parallel: -p + -n must be at least 1");
+  }
+
   model::Qwen2Model m = model::Qwen2Model::load(*path, options);
+  if (!parallel.empty()) return bench_parallel(m, s, parallel, args.has("json"));
   kernels::ThreadPool pool(s.n_threads);
   kv::KvCache cache(m.kv_cache_options(std::max<int64_t>({s.n_prompt, s.n_gen, 1}), 1, s.kv_type));
   std::mt19937 rng(1234);
