@@ -41,12 +41,17 @@ TEST(Softmax, MatchesHandComputedValues) {
 
 TEST(Softmax, HandlesMaskedTokensAndRejectsAllMasked) {
   const float inf = INFINITY;
+  // Masked (-inf) tokens have probability 0: assign leaves them out of the candidates altogether.
   Candidates c = make({-inf, 0.0f, 0.0f});
+  ASSERT_EQ(c.items.size(), 2u);
+  EXPECT_EQ(c.items[0].id, 1);
+  EXPECT_EQ(c.items[1].id, 2);
   apply_softmax(c);
-  EXPECT_EQ(c.items[0].prob, 0.0f);
+  EXPECT_FLOAT_EQ(c.items[0].prob, 0.5f);
   EXPECT_FLOAT_EQ(c.items[1].prob, 0.5f);
-  Candidates all_masked = make({-inf, -inf});
-  EXPECT_THROW(apply_softmax(all_masked), Error);
+  Candidates all_masked;
+  std::vector<float> logits = {-inf, -inf};
+  EXPECT_THROW(all_masked.assign(logits), Error);
 }
 
 TEST(Candidates, RejectsNaN) {

@@ -167,5 +167,41 @@ TEST(SamplingOverrides, UnsetFieldsComeFromDefaults) {
   EXPECT_THROW(user.resolve(defaults), InvalidInputError);
 }
 
+TEST(Sampler, MaskRestrictsTheDrawAndLeavesTheCallersRowAlone) {
+  const std::vector<float> logits = random_logits(500, 4);
+  const std::vector<float> before = logits;
+  // Allow only ids 7, 123 and 400, whatever their logits.
+  const LogitsMask mask = [](std::span<float> row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i != 7 && i != 123 && i != 400) row[i] = -INFINITY;
+    }
+  };
+  SamplingParams greedy;
+  greedy.temperature = 0.0;
+  Sampler g(greedy);
+  const int32_t best = logits[7] >= logits[123] && logits[7] >= logits[400] ? 7 : (logits[123] >= logits[400] ? 123 : 400);
+  EXPECT_EQ(g.sample(logits, mask), best);
+  SamplingParams sampled;
+  sampled.temperature = 1.5;
+  sampled.top_p = 0.9;
+  sampled.top_k = 50;
+  sampled.repetition_penalty = 1.3;
+  sampled.seed = 9;
+  Sampler s(sampled);
+  std::map<int32_t, int> seen;
+  for (int i = 0; i < 300; ++i) {
+    const int32_t t = s.sample(logits, mask);
+    ASSERT_TRUE(t == 7 || t == 123 || t == 400) << t;
+    ++seen[t];
+    s.accept(t);
+  }
+  EXPECT_GE(seen.size(), 2u);
+  EXPECT_EQ(logits, before);
+  // Without a mask the same sampler draws from the whole row again.
+  std::map<int32_t, int> free_seen;
+  for (int i = 0; i < 200; ++i) ++free_seen[s.sample(logits)];
+  EXPECT_GT(free_seen.size(), 3u);
+}
+
 }  // namespace
 }  // namespace hirelm::sampling
