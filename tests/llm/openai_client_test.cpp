@@ -2,6 +2,7 @@
 // garbage replies, HTTP errors with retries, timeouts, endpoints spread, concurrency and the callback contract.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 
@@ -28,7 +29,8 @@ OpenAiClientOptions fast_options(std::vector<std::string> urls) {
 
 ChatRequest request(const std::string& text, uint64_t seed = 1) {
   ChatRequest r;
-  r.messages.push_back(ChatMessage{"user", {{text.substr(0, 5), false}, {text.substr(5), true}}});
+  const size_t cut = std::min<size_t>(5, text.size());
+  r.messages.push_back(ChatMessage{"user", {{text.substr(0, cut), false}, {text.substr(cut), true}}});
   r.seed = seed;
   r.max_tokens = 100;
   return r;
