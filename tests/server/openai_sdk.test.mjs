@@ -90,7 +90,7 @@ async function metrics() {
   assert.equal(res.status, 200);
   const values = {};
   for (const line of (await res.text()).split('\n')) {
-    const m = /^([a-z_:]+)\{model_name="[^"]*"\} (\S+)$/.exec(line);
+    const m = /^([a-zA-Z0-9_:]+)\{model_name="[^"]*"\} (\S+)$/.exec(line);
     if (m) values[m[1]] = Number(m[2]);
   }
   return values;
