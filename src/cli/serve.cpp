@@ -1,7 +1,10 @@
 // `hirelm serve`: the OpenAI-compatible HTTP API (src/server). The server listens first, so /health
 // answers 503 while the model loads; then it logs "ready on http://HOST:PORT" and serves until
-// SIGINT/SIGTERM.
+// SIGINT/SIGTERM. Requests run through the continuous-batching scheduler (SchedulerBackend) unless
+// --serial-backend asks for one request at a time through Engine::generate (SerialBackend).
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +16,7 @@
 #include "cli/command.h"
 #include "cli/generation_options.h"
 #include "server/openai_server.h"
+#include "server/scheduler_backend.h"
 #include "server/serial_backend.h"
 #include "util/error.h"
 
@@ -29,6 +33,13 @@ std::vector<OptionSpec> serve_specs() {
   specs.push_back({"served-model-name", "", true, false, "model id the API reports (default: --model)"});
   specs.push_back({"max-body", "", true, false, "largest request body in bytes (default 8388608)"});
   specs.push_back({"max-waiting", "", true, false, "requests that may queue before 429 (default 64)"});
+  specs.push_back({"max-num-seqs", "", true, false, "sequences batched together at most (default 16)"});
+  specs.push_back({"max-num-batched-tokens", "", true, false,
+                   "tokens in one forward pass at most; long prompts are prefilled in chunks (default 512)"});
+  specs.push_back({"kv-cache-memory", "", true, false,
+                   "KV cache pool size, e.g. 2GiB or 512MiB (default: max-num-seqs contexts, at most half the free RAM)"});
+  specs.push_back({"no-prefix-caching", "", false, false, "do not share KV blocks of equal prompt prefixes"});
+  specs.push_back({"serial-backend", "", false, false, "run one request at a time (no batching, no KV pool)"});
   specs.push_back({"help", "h", false, false, "show this help"});
   return specs;
 }
@@ -47,6 +58,90 @@ std::vector<std::string> split_commas(const std::string& s) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// "2GiB", "512MiB", "1.5G", "300MB", "4096" (bytes) -> bytes. K/M/G/T and KiB/MiB/GiB/TiB are powers of
+// 1024; KB/MB/GB/TB powers of 1000.
+uint64_t parse_memory_size(const std::string& text) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  double scale = 0;
+  for (auto [name, factor] : std::initializer_list<std::pair<const char*, double>>{
+           {"", 1}, {"b", 1}, {"k", 0x1p10}, {"kib", 0x1p10}, {"kb", 1e3}, {"m", 0x1p20}, {"mib", 0x1p20},
+           {"mb", 1e6}, {"g", 0x1p30}, {"gib", 0x1p30}, {"gb", 1e9}, {"t", 0x1p40}, {"tib", 0x1p40}, {"tb", 1e12}}) {
+    if (unit == name) scale = factor;
+  }
+  if (used == 0 || scale == 0 || !(value > 0) || !std::isfinite(value * scale)) {
+    throw InvalidInputError("--kv-cache-memory: expected a size such as 2GiB or 512MiB, got '" + text + "'");
+  }
+  return static_cast<uint64_t>(value * scale);
+}
+
+// MemAvailable from /proc/meminfo in bytes; 0 when unknown.
+uint64_t available_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
+}
+
+// Scheduler settings from the flags; the KV pool in blocks from --kv-cache-memory, or by default
+// max-num-seqs whole contexts capped at half the free RAM, never less than one context.
+// Checked before the model loads, so a typo fails at once.
+engine::scheduler::SchedulerOptions scheduler_flags(const Args& args) {
+  engine::scheduler::SchedulerOptions o;
+  o.max_num_seqs = args.get_int("max-num-seqs", o.max_num_seqs);
+  o.max_num_batched_tokens = args.get_int("max-num-batched-tokens", o.max_num_batched_tokens);
+  o.prefix_caching = !args.has("no-prefix-caching");
+  if (o.max_num_seqs < 1 || o.max_num_seqs > 4096) {
+    throw InvalidInputError("--max-num-seqs: expected 1..4096, got " + std::to_string(o.max_num_seqs));
+  }
+  if (o.max_num_batched_tokens < o.max_num_seqs || o.max_num_batched_tokens > (1 << 20)) {
+    throw InvalidInputError("--max-num-batched-tokens: expected --max-num-seqs (" + std::to_string(o.max_num_seqs) +
+                            ") .. 1048576, got " + std::to_string(o.max_num_batched_tokens));
+  }
+  if (auto memory = args.get("kv-cache-memory")) parse_memory_size(*memory);
+  return o;
+}
+
+engine::scheduler::SchedulerOptions scheduler_options_from(const Args& args, engine::Engine& engine) {
+  engine::scheduler::SchedulerOptions o = scheduler_flags(args);
+  const kv::KvCacheOptions one = engine.model().kv_cache_options(engine.context_size(), 1, engine.kv_cache().options().type);
+  const auto block_bytes = static_cast<uint64_t>(kv::kv_block_bytes(one));
+  const int64_t context_blocks = one.n_blocks;
+  int64_t blocks = 0;
+  if (auto memory = args.get("kv-cache-memory")) {
+    blocks = static_cast<int64_t>(parse_memory_size(*memory) / block_bytes);
+    if (blocks < context_blocks) {
+      throw InvalidInputError("--kv-cache-memory " + *memory + " holds " + std::to_string(blocks * one.block_size) +
+                              " tokens, less than one context (--ctx " + std::to_string(engine.context_size()) +
+                              ", " + std::to_string(context_blocks * block_bytes >> 20) + " MiB); raise it or lower --ctx");
+    }
+  } else {
+    blocks = context_blocks * o.max_num_seqs;
+    if (const uint64_t free = available_memory(); free > 0) {
+      blocks = std::min<int64_t>(blocks, static_cast<int64_t>(free / 2 / block_bytes));
+    }
+    blocks = std::max(blocks, context_blocks);
+  }
+  o.kv_blocks = blocks;
+  std::fprintf(stderr, "KV cache: %lld blocks of %lld tokens (%llu MiB), max %lld sequences, %lld tokens per step, "
+               "prefix caching %s\n", static_cast<long long>(blocks), static_cast<long long>(one.block_size),
+               static_cast<unsigned long long>(static_cast<uint64_t>(blocks) * block_bytes >> 20),
+               static_cast<long long>(o.max_num_seqs), static_cast<long long>(o.max_num_batched_tokens),
+               o.prefix_caching ? "on" : "off");
+  return o;
 }
 
 int serve_main(int argc, char** argv) {
@@ -86,6 +181,8 @@ int serve_main(int argc, char** argv) {
   const long long port = args.get_int("port", 8000);
   if (port < 0 || port > 65535) throw InvalidInputError("--port: expected 0..65535, got " + std::to_string(port));
 
+  if (!args.has("serial-backend")) scheduler_flags(args);
+
   server::OpenAiServer server(options);
   const int bound = server.bind(host, static_cast<int>(port));
   g_server = &server;
@@ -97,8 +194,14 @@ int serve_main(int argc, char** argv) {
 
   std::fprintf(stderr, "loading model %s\n", model_spec.c_str());
   try {
-    server.set_backend(std::make_shared<server::SerialBackend>(engine::Engine::load(model_spec, engine_options),
-                                                               static_cast<size_t>(max_waiting)));
+    engine::Engine engine = engine::Engine::load(model_spec, engine_options);
+    if (args.has("serial-backend")) {
+      server.set_backend(std::make_shared<server::SerialBackend>(std::move(engine), static_cast<size_t>(max_waiting)));
+    } else {
+      auto scheduler_options = scheduler_options_from(args, engine);
+      server.set_backend(std::make_shared<server::SchedulerBackend>(std::move(engine), std::move(scheduler_options),
+                                                                    static_cast<size_t>(max_waiting)));
+    }
   } catch (...) {
     server.stop();
     http.join();
