@@ -1,9 +1,10 @@
 // A fork-join pool: the caller publishes a job by bumping a generation counter; workers spin on the counter
-// for a short while (so back-to-back kernels of one forward pass find them awake) and then sleep on a
-// condition variable. run() allocates nothing: the job is passed as a function pointer and a context pointer.
+// for a few milliseconds (so back-to-back kernels of one forward pass, and consecutive decode steps, find
+// them awake) and then sleep on a condition variable. run() allocates nothing: the job is passed as a function pointer and a context pointer.
 #include "engine/kernels/thread_pool.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -20,23 +21,25 @@
 
 namespace hirelm::kernels {
 namespace {
-// A waiting thread first spins with pause instructions (cheapest wake-up, for the gap between two kernels of
-// a forward pass), then keeps polling but yields its core each time (so an oversubscribed machine can run
-// the threads that still have work), and only then sleeps on the condition variable (an idle engine burns
-// nothing).
-constexpr int kPauseIterations = 2000;
-constexpr int kYieldIterations = 200;
+// A waiting thread polls for up to kSpinBudget before it sleeps on the condition variable: that covers the
+// gaps between the kernels of one forward pass and between the forward calls of a decode loop (microseconds
+// to a millisecond), so those never pay a futex wake-up, while an idle engine soon burns nothing. Polling is
+// pause instructions, with a yield of the core every kPausesPerYield pauses: on an idle machine the yield
+// returns at once, on an oversubscribed one it lets the threads that still have work run. The clock is read
+// at each yield.
+constexpr std::chrono::nanoseconds kSpinBudget = std::chrono::milliseconds(3);
+constexpr int kPausesPerYield = 256;
 
 template <class Done>
 bool spin_then_yield(Done done) {
-  for (int i = 0; i < kPauseIterations; ++i) {
-    if (done()) return true;
-    HIRELM_CPU_RELAX();
-  }
-  for (int i = 0; i < kYieldIterations; ++i) {
-    if (done()) return true;
+  const auto deadline = std::chrono::steady_clock::now() + kSpinBudget;
+  do {
+    for (int i = 0; i < kPausesPerYield; ++i) {
+      if (done()) return true;
+      HIRELM_CPU_RELAX();
+    }
     std::this_thread::yield();
-  }
+  } while (std::chrono::steady_clock::now() < deadline);
   return done();
 }
 }  // namespace

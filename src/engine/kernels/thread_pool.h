@@ -1,5 +1,6 @@
-// A persistent pool of worker threads for the kernels. Workers spin briefly, then sleep, between
-// parallel regions, so the operations of one forward pass do not pay a wake-up each.
+// A persistent pool of worker threads for the kernels. Between parallel regions workers spin (with pause)
+// for a few milliseconds, then sleep, so the operations of one forward pass never pay a wake-up, while an
+// idle pool costs no CPU.
 #pragma once
 
 #include <cstdint>

@@ -10,6 +10,10 @@
 
 #include "engine/kv/attention_paths.h"
 
+// The per-head loops must be unrolled so each head's accumulator lives in its own register; GCC at -O2
+// does not unroll them by itself.
+#define HIRELM_UNROLL_GROUP _Pragma("GCC unroll 8")
+
 namespace hirelm::kv::detail {
 namespace {
 
@@ -69,18 +73,23 @@ void attend_range(const AttentionRangeArgs& a) {
     for (int64_t r = 0; r < n; ++r) {
       const E* kr = k_rows + r * stride;
       __m256 dot[G];
+      HIRELM_UNROLL_GROUP
       for (int g = 0; g < G; ++g) dot[g] = _mm256_setzero_ps();
       for (int64_t i = 0; i < hd; i += 8) {
         const __m256 kv = load8(kr + i);
+        HIRELM_UNROLL_GROUP
         for (int g = 0; g < G; ++g) dot[g] = _mm256_fmadd_ps(_mm256_loadu_ps(a.q_scaled + g * hd + i), kv, dot[g]);
       }
+      HIRELM_UNROLL_GROUP
       for (int g = 0; g < G; ++g) p[g * kAttentionTile + r] = hsum(dot[g]);
     }
     for (int64_t r = n; r < kAttentionTile; ++r) {
+      HIRELM_UNROLL_GROUP
       for (int g = 0; g < G; ++g) p[g * kAttentionTile + r] = -std::numeric_limits<float>::infinity();
     }
 
     // Online softmax per head: rescale the running state to the new maximum, then add the tile.
+    HIRELM_UNROLL_GROUP
     for (int g = 0; g < G; ++g) {
       float* pg = p + g * kAttentionTile;
       float tile_max = pg[0];
@@ -111,11 +120,14 @@ void attend_range(const AttentionRangeArgs& a) {
     // acc[g] += sum_r p[g][r] v_r, 8 columns at a time.
     for (int64_t i = 0; i < hd; i += 8) {
       __m256 out[G];
+      HIRELM_UNROLL_GROUP
       for (int g = 0; g < G; ++g) out[g] = _mm256_loadu_ps(acc + g * hd + i);
       for (int64_t r = 0; r < n; ++r) {
         const __m256 vv = load8(v_rows + r * stride + i);
+        HIRELM_UNROLL_GROUP
         for (int g = 0; g < G; ++g) out[g] = _mm256_fmadd_ps(_mm256_broadcast_ss(p + g * kAttentionTile + r), vv, out[g]);
       }
+      HIRELM_UNROLL_GROUP
       for (int g = 0; g < G; ++g) _mm256_storeu_ps(acc + g * hd + i, out[g]);
     }
     pos += n;
