@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "engine/formats/describe.h"
 #include "engine/formats/gguf.h"
+#include "engine/formats/hf_config.h"
 #include "engine/model/gguf_tokenizer_metadata.h"
 #include "engine/model/model_writer.h"
 #include "util/error.h"
@@ -89,6 +90,13 @@ int synth_main(int argc, char** argv) {
     model::write_gguf_model(*out, shape->config, scheme, rows, [&](formats::GgufWriter& w) {
       w.set_string("general.name", std::string(shape->name) + " (random weights)");
       model::add_gguf_tokenizer_metadata(w, files, shape->config.n_vocab);
+      // The model's sampling defaults, as llama.cpp's convert script writes them (general.sampling.*).
+      auto generation = formats::GenerationConfig::load(tokenizer_dir + "/generation_config.json");
+      if (generation.do_sample.value_or(true)) {
+        if (generation.temperature) w.set_float32("general.sampling.temp", *generation.temperature);
+        if (generation.top_p) w.set_float32("general.sampling.top_p", *generation.top_p);
+        if (generation.top_k) w.set_int32("general.sampling.top_k", *generation.top_k);
+      }
     });
   } else {
     DType type = scheme == model::WeightScheme::kF32    ? DType::kF32

@@ -64,6 +64,9 @@ TEST(ModelSynth, TinyGgufCarriesTheRealTokenizerAndLoads) {
   }
   EXPECT_EQ(from_gguf.bos_id(), std::optional<int32_t>(151646));
   EXPECT_EQ(from_gguf.eos_id(), std::optional<int32_t>(151643));
+  // The sampling defaults of generation_config.json travel as llama.cpp's general.sampling.* keys.
+  EXPECT_NEAR(file.find_float("general.sampling.temp").value_or(-1), 0.6, 1e-6);
+  EXPECT_NEAR(file.find_float("general.sampling.top_p").value_or(-1), 0.95, 1e-6);
   auto m = model::Qwen2Model::load(dir.file("t.gguf"));
   EXPECT_EQ(m.config().n_vocab, 151936);
   EXPECT_EQ(m.weight_type_name(), "Q8_0");
