@@ -5,7 +5,7 @@
 #   bash bench/server/loadgen.sh BUILD_DIR MODEL.gguf N[,N...] [extra serve flags...]
 #
 # Example (the issue's table; real-shape synthetic Q8_0 model, 2 threads):
-#   build/release/src/cli/hirelm model synth --like deepseek-r1-distill-qwen-1.5b --dtype q8_0 -o /tmp/r1-q8.gguf
+#   build/release/hirelm model synth --like deepseek-r1-distill-qwen-1.5b --dtype q8_0 -o /tmp/r1-q8.gguf
 #   bash bench/server/loadgen.sh build/release /tmp/r1-q8.gguf 1,4,16
 #   bash bench/server/loadgen.sh build/release /tmp/r1-q8.gguf 16 --no-prefix-caching
 #   bash bench/server/loadgen.sh build/release /tmp/r1-q8.gguf 16 --max-num-seqs 1
@@ -21,7 +21,7 @@ mkdir -p "$out_dir"
 IFS=, read -r -a ns <<<"$list"
 for n in "${ns[@]}"; do
   log="$out_dir/serve-n$n.log"
-  "$build/src/cli/hirelm" serve --model "$model" --port "$port" -t 2 --ctx 32768 "$@" >"$log" 2>&1 &
+  "$build/hirelm" serve --model "$model" --port "$port" -t 2 --ctx 32768 "$@" >"$log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT
   for _ in $(seq 600); do

@@ -275,19 +275,37 @@ bool Scheduler::plan_running(std::vector<std::pair<Sequence*, int64_t>>& plan, i
 
 // Admits waiting requests while there is room: sequence slots, token budget, and (unless nothing runs)
 // free blocks for the whole uncached part of the prompt, so admissions do not force preemptions.
+bool Scheduler::prefix_in_flight(const Sequence& s, int64_t cached) const {
+  if (!options_.prefix_caching) return false;
+  const int64_t bs = cache_->block_size();
+  for (const auto& r : running_) {
+    if (r->n_computed >= r->n_prompt) continue;  // its prompt blocks are computed and published
+    const int64_t limit = std::min(s.n_prompt - 1, r->n_prompt);
+    int64_t common = 0;
+    while (common < limit && s.tokens[static_cast<size_t>(common)] == r->tokens[static_cast<size_t>(common)]) ++common;
+    if (common / bs * bs > cached) return true;
+  }
+  return false;
+}
+
 void Scheduler::admit(std::vector<std::pair<Sequence*, int64_t>>& plan, int64_t& budget) {
   const int64_t bs = cache_->block_size();
-  while (!waiting_.empty() && budget > 0 && static_cast<int64_t>(running_.size()) < options_.max_num_seqs) {
-    Sequence& s = *waiting_.front();
+  auto it = waiting_.begin();
+  while (it != waiting_.end() && budget > 0 && static_cast<int64_t>(running_.size()) < options_.max_num_seqs) {
+    Sequence& s = **it;
     if (s.gen->max_tokens() == 0) {  // nothing to compute: answer at once
       s.gen->stop(FinishReason::kLength);
-      auto owned = std::move(waiting_.front());
-      waiting_.pop_front();
+      auto owned = std::move(*it);
+      it = waiting_.erase(it);
       finish(std::move(owned));
       continue;
     }
     const auto n_tokens = static_cast<int64_t>(s.tokens.size());
     const int64_t cached = cache_->cached_prefix(s.tokens, n_tokens - 1);
+    if (prefix_in_flight(s, cached)) {
+      ++it;  // admitted a step later, when the shared blocks are published
+      continue;
+    }
     // Attaching may take up to cached / bs idle blocks off the free count.
     const int64_t free_after = cache_->n_free_blocks() - cached / bs;
     if (!running_.empty() && free_after < div_up(n_tokens - cached, bs) + 1) break;
@@ -303,8 +321,8 @@ void Scheduler::admit(std::vector<std::pair<Sequence*, int64_t>>& plan, int64_t&
       s.n_computed = 0;
       break;
     }
-    auto owned = std::move(waiting_.front());
-    waiting_.pop_front();
+    auto owned = std::move(*it);
+    it = waiting_.erase(it);
     plan.emplace_back(owned.get(), n);
     budget -= n;
     running_.push_back(std::move(owned));  // ids grow, so running_ stays in arrival order...

@@ -100,6 +100,10 @@ class Scheduler {
   void take_cancellations();
   bool plan_running(std::vector<std::pair<Sequence*, int64_t>>& plan, int64_t& budget);
   void admit(std::vector<std::pair<Sequence*, int64_t>>& plan, int64_t& budget);
+  // True when a running sequence is still prefilling full blocks of `s`'s prompt beyond the `cached`
+  // tokens the prefix cache holds now: `s` then waits a step and attaches them instead of computing
+  // them again (requests that arrive together share a job description's prefill).
+  bool prefix_in_flight(const Sequence& s, int64_t cached) const;
   int64_t reserve(Sequence& s, int64_t n_tokens);
   void preempt(Sequence& s);
   void finish(std::unique_ptr<Sequence> s);

@@ -227,6 +227,32 @@ TEST_F(SchedulerA, PrefixCacheHitsGiveTheSameLogits) {
   EXPECT_EQ(st.prefix_cache_queries, 45 + 60 + 41 + 40);
 }
 
+TEST_F(SchedulerA, RequestsArrivingTogetherComputeTheSharedPrefixOnce) {
+  // Six requests submitted at once share a 40-token prefix (2 full blocks): the first admitted computes
+  // it, the others wait for its blocks instead of recomputing them, and every output is unchanged.
+  const auto shared = prompt_tokens(7, 40);
+  std::vector<GenerationRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    auto p = shared;
+    auto tail = prompt_tokens(20 + i, 6 + i);
+    p.insert(p.end(), tail.begin(), tail.end());
+    requests.push_back(greedy(p, 6));
+  }
+  const auto expected = sequential(requests);
+  Scheduler scheduler(*engine_, {});
+  const auto got = batched(scheduler, requests);
+  int computed_prefix = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(got[i].tokens, expected[i].tokens) << "request " << i;
+    if (got[i].cached_tokens == 0) {
+      ++computed_prefix;
+    } else {
+      EXPECT_EQ(got[i].cached_tokens, 32) << "request " << i;
+    }
+  }
+  EXPECT_EQ(computed_prefix, 1);
+}
+
 TEST_F(SchedulerA, PrefixCachingOffCachesNothing) {
   SchedulerOptions o;
   o.prefix_caching = false;
