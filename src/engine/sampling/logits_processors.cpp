@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <vector>
 
 #include "util/check.h"
 #include "util/error.h"
@@ -116,14 +119,80 @@ void apply_softmax(Candidates& c) {
   c.has_probs = true;
 }
 
+namespace {
+
+// Sorting more than this many candidates for top_p costs more than the bucketed nucleus search.
+constexpr size_t kTopPSortLimit = 4096;
+
+// top_p over a flat distribution (the nucleus holds thousands of tokens, as with random weights or a
+// very uncertain model), without sorting the vocabulary: bucket the probabilities by the bits of their
+// float value (monotonic for positive floats; 128 buckets per octave below the largest), find the
+// bucket where the cumulative mass from the top reaches p, and sort only that bucket. The kept set is
+// the same nucleus as the sorted path's (up to summation order); the kept items stay in id order, with
+// the boundary bucket's survivors last in descending order, and `sorted` is false afterwards.
+void top_p_bucketed(Candidates& c, double p) {
+  constexpr int kShift = 16;          // 23 mantissa bits - 7: 128 buckets per octave
+  constexpr uint32_t kBuckets = 128 * 48;  // 48 octaves; everything smaller shares the last bucket
+  auto bits = [](float x) {
+    uint32_t u;
+    std::memcpy(&u, &x, sizeof u);
+    return u;
+  };
+  float max_prob = 0.0f;
+  for (const auto& item : c.items) max_prob = std::max(max_prob, item.prob);
+  const uint32_t top = bits(max_prob);
+  auto bucket_of = [&](float prob) {
+    const uint32_t b = (top - bits(prob)) >> kShift;  // prob <= max_prob, both positive or zero
+    return std::min(b, kBuckets - 1);
+  };
+  std::vector<double> mass(kBuckets, 0.0);
+  for (const auto& item : c.items) mass[bucket_of(item.prob)] += item.prob;
+  double above = 0.0;
+  uint32_t boundary = 0;
+  while (boundary + 1 < kBuckets && above + mass[boundary] < p) above += mass[boundary++];
+  // Items strictly above the boundary bucket are kept as they are; the boundary bucket is sorted and
+  // cut where the mass reaches p (or kept whole when rounding leaves the total just under p).
+  std::vector<Candidate> edge;
+  size_t kept = 0;
+  for (const auto& item : c.items) {
+    const uint32_t b = bucket_of(item.prob);
+    if (b < boundary) {
+      c.items[kept++] = item;
+    } else if (b == boundary) {
+      edge.push_back(item);
+    }
+  }
+  std::sort(edge.begin(), edge.end(), before);
+  size_t take = edge.size();
+  double running = above;
+  for (size_t i = 0; i < edge.size(); ++i) {
+    running += edge[i].prob;
+    if (running >= p) {
+      take = i + 1;
+      break;
+    }
+  }
+  c.items.resize(kept);
+  c.items.insert(c.items.end(), edge.begin(), edge.begin() + static_cast<std::ptrdiff_t>(take));
+  if (c.items.empty()) c.items.push_back(edge.front());
+  c.sorted = false;
+}
+
+}  // namespace
+
 void apply_top_p(Candidates& c, double p) {
   if (p >= 1.0) return;
   if (!c.has_probs) apply_softmax(c);
   const size_t n = c.items.size();
   // Sort only as much as the nucleus needs: a peaked distribution reaches p within a few dozen
-  // tokens, so grow the sorted prefix geometrically instead of sorting the whole vocabulary.
+  // tokens, so grow the sorted prefix geometrically instead of sorting the whole vocabulary; a flat
+  // one is bucketed instead (top_p_bucketed).
   size_t prefix = std::min<size_t>(64, n);
   while (true) {
+    if (!c.sorted && prefix > kTopPSortLimit) {
+      top_p_bucketed(c, p);
+      return;
+    }
     sort_prefix(c, prefix);
     double mass = 0.0;
     for (size_t i = 0; i < prefix; ++i) {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
+#include <random>
 #include <vector>
 
 #include "util/error.h"
@@ -103,6 +106,45 @@ TEST(TopP, GrowsThePartialSortOverALargeVocabulary) {
   apply_top_p(c, 0.5);
   ASSERT_EQ(c.items.size(), 500u);
   for (size_t i = 0; i < c.items.size(); ++i) EXPECT_EQ(c.items[i].id, static_cast<int32_t>(i));
+}
+
+TEST(TopP, FlatVocabularyKeepsTheSameNucleusAsAFullSort) {
+  // A real-size vocabulary of nearly equal logits (random weights look like this): the bucketed path
+  // must keep exactly the tokens a full sort keeps, for several p.
+  std::mt19937 gen(7);
+  std::normal_distribution<float> noise(0.0f, 0.3f);
+  std::vector<float> logits(151936);
+  for (auto& l : logits) l = noise(gen);
+  logits[5] = logits[6];  // a tie straddling nothing in particular: ids break it
+  for (double p : {0.3, 0.9, 0.95, 0.999}) {
+    Candidates c = make(logits);
+    apply_top_p(c, p);
+    Candidates full = make(logits);
+    apply_softmax(full);
+    std::sort(full.items.begin(), full.items.end(), [](const Candidate& a, const Candidate& b) {
+      return a.logit != b.logit ? a.logit > b.logit : a.id < b.id;
+    });
+    double mass = 0.0;
+    size_t keep = full.items.size();
+    for (size_t i = 0; i < full.items.size(); ++i) {
+      mass += full.items[i].prob;
+      if (mass >= p) {
+        keep = i + 1;
+        break;
+      }
+    }
+    std::vector<int32_t> want, got;
+    for (size_t i = 0; i < keep; ++i) want.push_back(full.items[i].id);
+    for (const auto& item : c.items) got.push_back(item.id);
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    // Summation order may move the cut by a token in a near-tie; anything more is a wrong nucleus.
+    ASSERT_NEAR(static_cast<double>(got.size()), static_cast<double>(want.size()), 1.0) << "p " << p;
+    std::vector<int32_t> common;
+    std::set_intersection(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(common));
+    EXPECT_GE(common.size() + 1, std::max(want.size(), got.size())) << "p " << p;
+    EXPECT_GT(got.size(), 4096u) << "p " << p << " should exercise the bucketed path";
+  }
 }
 
 TEST(TopP, AfterTopKUsesTheRenormalisedMass) {
