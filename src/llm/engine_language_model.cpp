@@ -1,12 +1,85 @@
 #include "llm/engine_language_model.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+
+#include "engine/scheduler/scheduler.h"
 #include "llm/untrusted_prompt.h"
 #include "util/error.h"
 
 namespace hirelm::llm {
 
+namespace {
+
+// Finished requests of one complete() call, handed from the scheduler thread to the caller's thread so
+// the callback runs on the caller, one at a time.
+class Completions {
+ public:
+  void push(size_t index, ChatResponse response) {
+    std::lock_guard lock(mutex_);
+    done_.emplace_back(index, std::move(response));
+    ready_.notify_one();
+  }
+  std::pair<size_t, ChatResponse> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !done_.empty(); });
+    auto item = std::move(done_.front());
+    done_.pop_front();
+    return item;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::pair<size_t, ChatResponse>> done_;
+};
+
+ChatResponse to_response(const engine::GenerationResult& result) {
+  ChatResponse r;
+  r.reasoning = result.reasoning;
+  r.content = result.content;
+  r.finish_reason = std::string(engine::finish_reason_name(result.finish_reason));
+  r.prompt_tokens = result.prompt_tokens;
+  r.completion_tokens = result.completion_tokens;
+  r.cached_tokens = result.cached_tokens;
+  r.seed = result.seed;
+  return r;
+}
+
+ChatResponse error_response(const std::string& message) {
+  ChatResponse r;
+  r.finish_reason = "error";
+  r.error = message;
+  return r;
+}
+
+class Sink : public engine::scheduler::RequestSink {
+ public:
+  Sink(Completions& out, size_t index) : out_(out), index_(index) {}
+  bool cancelled() const override { return cancel_.load(); }
+  void cancel() { cancel_.store(true); }
+  void on_event(engine::StreamEvent) override {}
+  void on_result(engine::GenerationResult result) override { out_.push(index_, to_response(result)); }
+  void on_failure(const std::string& message, ErrorKind kind) override {
+    // An internal failure is reported like any other: the pipeline records it and goes on.
+    out_.push(index_, error_response(kind == ErrorKind::kInternal ? "engine failure: " + message : message));
+  }
+
+ private:
+  Completions& out_;
+  size_t index_;
+  std::atomic<bool> cancel_{false};
+};
+
+}  // namespace
+
 EngineLanguageModel::EngineLanguageModel(engine::Engine& engine, std::string model_id)
     : engine_(&engine), model_id_(std::move(model_id)) {}
+
+EngineLanguageModel::~EngineLanguageModel() = default;
 
 engine::GenerationRequest EngineLanguageModel::to_generation_request(const ChatRequest& request) const {
   engine::GenerationRequest g;
@@ -18,34 +91,53 @@ engine::GenerationRequest EngineLanguageModel::to_generation_request(const ChatR
   g.sampling.top_p = request.top_p;
   if (request.seed) g.sampling.seed = *request.seed;
   g.max_tokens = request.max_tokens;
-  // request.json_schema: enforced once engine::GenerationRequest carries an output constraint; until then
-  // the caller validates the answer (and retries) as it does for HTTP servers without structured outputs.
+  if (!request.json_schema.empty()) {
+    // The answer (after </think>) is constrained to the schema, so the profile JSON is valid every time.
+    engine::OutputConstraint constraint;
+    constraint.kind = engine::OutputConstraint::Kind::kJsonSchema;
+    constraint.text = request.json_schema;
+    g.constraint = std::move(constraint);
+  }
   return g;
 }
 
 void EngineLanguageModel::complete(const std::vector<ChatRequest>& requests, const CompletionCallback& on_done) {
-  // Seam for continuous batching: submit all of `requests` to the scheduler here and report each as it
-  // finishes. Until then, one at a time.
+  if (!scheduler_) {
+    // All of a batch's requests go to continuous batching at once: the job description they share is
+    // prefilled once (prefix cache), and decodes of many candidates share each pass over the weights.
+    engine::scheduler::SchedulerOptions options;
+    options.kv_blocks = kv::kv_blocks_for(engine_->context_size(), options.max_num_seqs / 2, 16);
+    scheduler_ = std::make_unique<engine::scheduler::Scheduler>(*engine_, options);
+  }
+  Completions completions;
+  std::vector<std::shared_ptr<Sink>> sinks;
+  size_t pending = 0;
+  std::optional<std::exception_ptr> callback_error;
   for (size_t i = 0; i < requests.size(); ++i) {
-    ChatResponse r;
     try {
-      const engine::GenerationRequest g = to_generation_request(requests[i]);
-      const engine::GenerationResult result = engine_->generate(g);
-      r.reasoning = result.reasoning;
-      r.content = result.content;
-      r.finish_reason = std::string(engine::finish_reason_name(result.finish_reason));
-      r.prompt_tokens = result.prompt_tokens;
-      r.completion_tokens = result.completion_tokens;
-      r.cached_tokens = result.cached_tokens;
-      r.seed = result.seed;
+      engine::GenerationRequest g = to_generation_request(requests[i]);
+      sinks.push_back(std::make_shared<Sink>(completions, i));
+      scheduler_->submit(std::move(g), sinks.back());
+      ++pending;
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInternal) throw;
-      r = ChatResponse{};
-      r.finish_reason = "error";
-      r.error = e.what();
+      completions.push(i, error_response(e.what()));
+      ++pending;
     }
-    on_done(i, r);
   }
+  // Every submitted request reports exactly once; wait for all of them even if a callback throws, so no
+  // sink outlives this call's Completions.
+  for (; pending > 0; --pending) {
+    auto [index, response] = completions.pop();
+    if (callback_error) continue;
+    try {
+      on_done(index, response);
+    } catch (...) {
+      callback_error = std::current_exception();
+      for (auto& s : sinks) s->cancel();  // stop handing out work: the rest end within a step
+    }
+  }
+  if (callback_error) std::rethrow_exception(*callback_error);
 }
 
 }  // namespace hirelm::llm

@@ -1,13 +1,18 @@
-// LanguageModel over the in-process engine. Today it runs the batch's requests one after another through
-// Engine::generate; the seam for continuous batching is run_batch() in the .cpp, which will hand every
-// request to the scheduler at once when it lands (the requests are already built as GenerationRequests
-// with prompt token ids, so the switch touches nothing else).
+// LanguageModel over the in-process engine: complete() hands every request of a batch to the
+// continuous-batching scheduler at once (created on first use; while it lives, nothing else may run the
+// engine's model) and reports each as it finishes, on the caller's thread. A request with a JSON schema
+// is constrained to it after the reasoning (structured outputs), so its answer always parses.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "engine/engine.h"
 #include "llm/language_model.h"
+
+namespace hirelm::engine::scheduler {
+class Scheduler;
+}
 
 namespace hirelm::llm {
 
@@ -15,6 +20,7 @@ class EngineLanguageModel : public LanguageModel {
  public:
   // `engine` must outlive this object. `model_id` names the model in stored runs.
   EngineLanguageModel(engine::Engine& engine, std::string model_id);
+  ~EngineLanguageModel() override;
 
   void complete(const std::vector<ChatRequest>& requests, const CompletionCallback& on_done) override;
   std::string model_id() const override { return model_id_; }
@@ -25,6 +31,7 @@ class EngineLanguageModel : public LanguageModel {
  private:
   engine::Engine* engine_;
   std::string model_id_;
+  std::unique_ptr<engine::scheduler::Scheduler> scheduler_;
 };
 
 }  // namespace hirelm::llm

@@ -94,6 +94,36 @@ TEST_F(EngineModel, CompletesStartingInReasoningWithRecordedSeed) {
   EXPECT_GT(out[0].prompt_tokens, 0);
 }
 
+TEST_F(EngineModel, ABatchSharesItsJobDescriptionThroughThePrefixCache) {
+  // Five candidates scored against one job description: the batch goes to the scheduler at once, the
+  // shared job text is prefilled once and attached by the others, and each output equals the same
+  // request run alone (greedy).
+  std::string job = "Job: senior C++ engineer for low-latency trading systems. Must have: C++17, Linux, ";
+  for (int i = 0; i < 6; ++i) job += "networking, multithreading, profiling, code review, testing; ";
+  std::vector<ChatRequest> batch;
+  for (int i = 0; i < 5; ++i) {
+    ChatRequest r;
+    r.messages.push_back(ChatMessage{"user", {{job, false}, {"Resume " + std::to_string(i) + ": C++ dev", true}}});
+    r.max_tokens = 6;
+    r.temperature = 0.0;
+    batch.push_back(r);
+  }
+  std::vector<std::string> alone;
+  for (const auto& r : batch) {  // one model (and scheduler) at a time: each owns the engine while it lives
+    EngineLanguageModel single(*engine_, "engine:tiny");
+    const auto out = single.complete_all({r});
+    alone.push_back(out[0].reasoning + out[0].content);
+  }
+  EngineLanguageModel model(*engine_, "engine:tiny");
+  const auto together = model.complete_all(batch);
+  int with_cache = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    with_cache += together[i].cached_tokens > 0 ? 1 : 0;
+    EXPECT_EQ(together[i].reasoning + together[i].content, alone[i]) << i;
+  }
+  EXPECT_EQ(with_cache, 4);
+}
+
 TEST_F(EngineModel, PipelineWithTinyModelEndsInNoScoreNeverZero) {
   test::TempDir work;
   std::ofstream(work.file("job.md")) << "# C++ engineer\n\nLow-latency services.\n";
