@@ -37,6 +37,8 @@ std::vector<OptionSpec> screen_specs() {
   specs.push_back({"llm-concurrency", "", true, false, "requests in flight to --llm-url servers (default 4)"});
   specs.push_back({"llm-timeout", "", true, false, "seconds per --llm-url request (default 600)"});
   specs.push_back({"samples", "", true, false, "scoring samples per candidate (default 3)"});
+  specs.push_back({"max-tokens", "", true, false,
+                   "generated-token limits profile,score,feedback (default 1536,3072,1536; reasoning included)"});
   specs.push_back({"seed", "s", true, false, "base seed; sample seeds derive from it (default 20250101)"});
   specs.push_back({"db", "", true, false, "SQLite store (default ./hirelm.db)"});
   specs.push_back({"blind", "", false, false, "redact name, contact, gender, age, birth date, photo, marital status before scoring"});
@@ -53,7 +55,7 @@ int screen_main(int argc, char** argv) {
   Args args(specs, argc, argv, 2);
   if (args.has("help")) {
     std::printf("usage: hirelm screen --job FILE --resumes DIR|FILE... [--out F.csv|.json|.xlsx] [--llm-url URL]\n"
-                "                     [--samples N] [--db FILE] [--blind] [--lang zh|en] [--model PATH]\n\n"
+                "                     [--samples N] [--max-tokens P,S,F] [--db FILE] [--blind] [--lang zh|en] [--model PATH]\n\n"
                 "Profiles, scores and writes feedback for every resume; resumable (rerun the same command).\n\n%s",
                 format_options(specs).c_str());
     return kExitOk;
@@ -79,6 +81,22 @@ int screen_main(int argc, char** argv) {
   options.samples = static_cast<int>(args.get_int("samples", 3));
   if (options.samples < 1 || options.samples > 20) {
     throw InvalidInputError("--samples: expected 1..20, got " + std::to_string(options.samples));
+  }
+  if (auto limits = args.get("max-tokens")) {
+    int64_t* targets[] = {&options.profile_max_tokens, &options.score_max_tokens, &options.feedback_max_tokens};
+    std::string rest = *limits;
+    for (int i = 0; i < 3; ++i) {
+      const size_t comma = rest.find(',');
+      const std::string part = rest.substr(0, comma);
+      char* end = nullptr;
+      const long long v = std::strtoll(part.c_str(), &end, 10);
+      if (part.empty() || *end != '\0' || v < 1 || v > 1000000 || (i < 2) != (comma != std::string::npos)) {
+        throw InvalidInputError("--max-tokens: expected three positive counts PROFILE,SCORE,FEEDBACK, got '" +
+                                *limits + "'");
+      }
+      *targets[i] = v;
+      rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    }
   }
   options.seed = static_cast<uint64_t>(args.get_int("seed", 20250101));
   options.blind = args.has("blind");
