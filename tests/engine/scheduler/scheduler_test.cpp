@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -251,6 +253,45 @@ TEST_F(SchedulerA, RequestsArrivingTogetherComputeTheSharedPrefixOnce) {
     }
   }
   EXPECT_EQ(computed_prefix, 1);
+}
+
+TEST_F(SchedulerA, ConstrainedAndFreeSequencesShareBatchesEachWithItsOwnState) {
+  // Structured outputs inside continuous batching: regex- and choice-constrained requests run in the
+  // same steps as unconstrained ones; every constrained output matches its constraint and every output
+  // equals the same request run alone.
+  OutputConstraint regex;
+  regex.kind = OutputConstraint::Kind::kRegex;
+  regex.text = "[a-z]{2,6}-[0-9]{2}";
+  const std::regex regex_check("[a-z]{2,6}-[0-9]{2}");
+  OutputConstraint choice;
+  choice.kind = OutputConstraint::Kind::kChoice;
+  choice.choices = {"yes", "no", "maybe"};
+  std::vector<GenerationRequest> requests;
+  for (int i = 0; i < 9; ++i) {
+    GenerationRequest r = sampled(prompt_tokens(40 + i, 10 + i), 24, 300 + i);
+    r.ignore_eos = false;
+    if (i % 3 == 0) r.constraint = regex;
+    if (i % 3 == 1) r.constraint = choice;
+    requests.push_back(r);
+  }
+  const auto expected = sequential(requests);
+  SchedulerOptions o;
+  o.max_num_seqs = 5;
+  Scheduler scheduler(*engine_, o);
+  const auto got = batched(scheduler, requests);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(got[i].tokens, expected[i].tokens) << "request " << i;
+    if (i % 3 == 0) {
+      EXPECT_TRUE(std::regex_match(got[i].content, regex_check)) << got[i].content;
+    }
+    if (i % 3 == 1) {
+      EXPECT_NE(std::find(choice.choices.begin(), choice.choices.end(), got[i].content), choice.choices.end())
+          << got[i].content;
+    }
+    if (i % 3 != 2) {
+      EXPECT_EQ(got[i].finish_reason, FinishReason::kStop) << "request " << i;
+    }
+  }
 }
 
 TEST_F(SchedulerA, PrefixCachingOffCachesNothing) {
