@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/kernels/avx2_vector.h"
 #include "engine/kernels/block_formats.h"
 #include "engine/kernels/matmul_paths.h"
 #include "engine/kernels/quantize.h"
@@ -31,6 +32,8 @@
 
 namespace hirelm::kernels::detail {
 namespace {
+
+using avx2::hsum;
 
 // One token's quantized activations in blocks of 32: value[32b + i] ~= d[b] * q[32b + i], abs_q = |q| (the
 // unsigned operand of maddubs, so the weights need no sign-trick absolute value per row), and
@@ -63,13 +66,6 @@ constexpr int64_t kTokenBlock = 16;  // tokens whose activations stay in cache w
 
 bool uses_int8_activations(DType type) {
   return type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K;
-}
-
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
 }
 
 inline int hsum_i32(__m256i v) {
@@ -456,7 +452,7 @@ struct LoadF32 {
 };
 struct LoadF16 {
   static __m256 load(const void* p, int64_t i) {
-    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(p) + i)));
+    return avx2::load_f16(static_cast<const uint16_t*>(p) + i);
   }
   static float scalar(const void* p, int64_t i) { return f16_to_f32(static_cast<const uint16_t*>(p)[i]); }
 };

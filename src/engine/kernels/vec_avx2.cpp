@@ -1,20 +1,15 @@
 // AVX2 + FMA + F16C vector primitives (built with those flags; used only when cpuid reports them).
 #include <immintrin.h>
 
+#include "engine/kernels/avx2_vector.h"
 #include "engine/kernels/quantize.h"
 #include "engine/kernels/vec.h"
 
 namespace hirelm::kernels::detail {
 namespace {
 
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
-
-inline __m256 load_f16(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+using avx2::hsum;
+using avx2::load_f16;
 
 float dot_avx2(const float* a, const float* b, int64_t n) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(),

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/kernels/avx2_vector.h"
 #include "engine/kv/attention_paths.h"
 
 // The per-head loops must be unrolled so each head's accumulator lives in its own register; GCC at -O2
@@ -18,14 +19,9 @@ namespace hirelm::kv::detail {
 namespace {
 
 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-inline __m256 load8(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+inline __m256 load8(const uint16_t* p) { return kernels::avx2::load_f16(p); }
 
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
+using kernels::avx2::hsum;
 
 // exp(x) for x <= 0 (scores minus their running maximum): x = n ln2 + r with |r| <= ln2/2, exp(r) by the
 // Cephes degree-6 polynomial, times 2^n built in the exponent bits. Inputs below -87.3 (including -inf)
