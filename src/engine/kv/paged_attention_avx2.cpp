@@ -84,6 +84,12 @@ void attend_range(const AttentionRangeArgs& a) {
       for (int g = 0; g < G; ++g) p[g * kAttentionTile + r] = -std::numeric_limits<float>::infinity();
     }
 
+    // Rows past n hold -inf and come out of exp_nonpositive as ~1e-38: a short tile zeroes them by these masks.
+    alignas(32) float keep[kAttentionTile];
+    if (n < kAttentionTile) {
+      for (int64_t r = 0; r < kAttentionTile; ++r) keep[r] = r < n ? 1.0f : 0.0f;
+    }
+
     // Online softmax per head: rescale the running state to the new maximum, then add the tile.
     HIRELM_UNROLL_GROUP
     for (int g = 0; g < G; ++g) {
@@ -96,10 +102,7 @@ void attend_range(const AttentionRangeArgs& a) {
       const __m256 m = _mm256_set1_ps(new_max);
       __m256 lo = exp_nonpositive(_mm256_sub_ps(_mm256_load_ps(pg), m));
       __m256 hi = exp_nonpositive(_mm256_sub_ps(_mm256_load_ps(pg + 8), m));
-      // Rows past n held -inf and came out ~1e-38; zero them so they add nothing.
       if (n < kAttentionTile) {
-        alignas(32) float keep[kAttentionTile];
-        for (int64_t r = 0; r < kAttentionTile; ++r) keep[r] = r < n ? 1.0f : 0.0f;
         lo = _mm256_mul_ps(lo, _mm256_load_ps(keep));
         hi = _mm256_mul_ps(hi, _mm256_load_ps(keep + 8));
       }
