@@ -204,6 +204,11 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
   }
   const int64_t partial_floats = group * (hd + 2);
   if (n_splits > 1) size(s.partials, n_items * n_splits * partial_floats);
+  // The partial state of attention job (item, split) = item * n_splits + split: acc, then max, then sum.
+  auto partial_view = [&](int64_t job) {
+    float* part = &s.partials[static_cast<size_t>(job * partial_floats)];
+    return kv::AttentionPartialView{part, part + group * hd, part + group * hd + group};
+  };
 
   // Runs fn(t) for every token of the micro-batch, spread over the pool (inline for a single token).
   auto per_token = [&](auto&& fn) {
@@ -250,13 +255,12 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
           kv::paged_attention_with_isa(isa, cache, il, seq_ids[t], n_ctx, &s.q[t * dq], c.n_heads, scale, &s.attn[t * dq], kvh);
           continue;
         }
-        float* part = &s.partials[static_cast<size_t>(job * partial_floats)];
-        kv::AttentionPartialView view{part, part + group * hd, part + group * hd + group};
+        const kv::AttentionPartialView view = partial_view(job);
         const int64_t lo = n_ctx * split / n_splits, hi = n_ctx * (split + 1) / n_splits;
         if (lo < hi) {
           kv::paged_attention_partial(isa, cache, il, seq_ids[t], lo, hi, &s.q[t * dq], c.n_heads, scale, kvh, view);
         } else {  // an empty range: weight zero in the merge
-          std::fill(part, part + partial_floats, 0.0f);
+          std::fill(view.acc, view.acc + partial_floats, 0.0f);
           std::fill(view.max, view.max + group, -std::numeric_limits<float>::infinity());
         }
       }
@@ -265,10 +269,7 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
       per_token([&](int64_t t) {
         for (int64_t kvh = 0; kvh < n_kv; ++kvh) {
           kv::AttentionPartialView parts[kMaxAttentionSplits];
-          for (int64_t sp = 0; sp < n_splits; ++sp) {
-            float* part = &s.partials[static_cast<size_t>(((t * n_kv + kvh) * n_splits + sp) * partial_floats)];
-            parts[sp] = {part, part + group * hd, part + group * hd + group};
-          }
+          for (int64_t sp = 0; sp < n_splits; ++sp) parts[sp] = partial_view((t * n_kv + kvh) * n_splits + sp);
           kv::merge_attention_partials(parts, n_splits, group, hd, &s.attn[t * dq + kvh * group * hd]);
         }
       });
