@@ -41,7 +41,10 @@ bool have_avx2() {
 #define HIRELM_X4(M) M(0) M(1) M(2) M(3)
 constexpr int kChains = 4;
 
-HIRELM_AVX2_FN int int8_dot_loop(int64_t iterations) {
+// kAccumulate: the usable int8 dot (maddubs to int16 pairs, madd with ones to int32, 32-bit add into the
+// accumulator); otherwise the bare maddubs, its results only OR-ed together.
+template <bool kAccumulate>
+HIRELM_AVX2_FN int int8_loop(int64_t iterations) {
   const __m256i b = _mm256_set1_epi8(3);
   const __m256i ones = _mm256_set1_epi16(1);
 #define HIRELM_INIT(i)                                 \
@@ -50,27 +53,13 @@ HIRELM_AVX2_FN int int8_dot_loop(int64_t iterations) {
   HIRELM_X4(HIRELM_INIT)
 #undef HIRELM_INIT
   for (int64_t k = 0; k < iterations; ++k) {
-#define HIRELM_STEP(i)              \
-  __asm__ volatile("" : "+x"(x##i)); \
-  acc##i = _mm256_add_epi32(acc##i, _mm256_madd_epi16(_mm256_maddubs_epi16(x##i, b), ones));
-    HIRELM_X4(HIRELM_STEP)
-#undef HIRELM_STEP
+#define HIRELM_STEP(i)                                                                 \
+  __asm__ volatile("" : "+x"(x##i));                                                    \
+  if constexpr (kAccumulate) {                                                          \
+    acc##i = _mm256_add_epi32(acc##i, _mm256_madd_epi16(_mm256_maddubs_epi16(x##i, b), ones)); \
+  } else {                                                                              \
+    acc##i = _mm256_or_si256(acc##i, _mm256_maddubs_epi16(x##i, b));                    \
   }
-  const __m256i s = _mm256_add_epi32(_mm256_add_epi32(acc0, acc1), _mm256_add_epi32(acc2, acc3));
-  return _mm256_extract_epi32(s, 0);
-}
-
-HIRELM_AVX2_FN int maddubs_loop(int64_t iterations) {
-  const __m256i b = _mm256_set1_epi8(3);
-#define HIRELM_INIT(i)                                 \
-  __m256i x##i = _mm256_set1_epi8(static_cast<char>(i + 1)); \
-  __m256i acc##i = _mm256_setzero_si256();
-  HIRELM_X4(HIRELM_INIT)
-#undef HIRELM_INIT
-  for (int64_t k = 0; k < iterations; ++k) {
-#define HIRELM_STEP(i)              \
-  __asm__ volatile("" : "+x"(x##i)); \
-  acc##i = _mm256_or_si256(acc##i, _mm256_maddubs_epi16(x##i, b));
     HIRELM_X4(HIRELM_STEP)
 #undef HIRELM_STEP
   }
@@ -101,8 +90,8 @@ HIRELM_AVX2_FN float fma_loop(int64_t iterations) {
 #else
 constexpr int kChains = 4;
 constexpr int kFmaChains = 10;
-int int8_dot_loop(int64_t) { return 0; }
-int maddubs_loop(int64_t) { return 0; }
+template <bool kAccumulate>
+int int8_loop(int64_t) { return 0; }
 float fma_loop(int64_t) { return 0; }
 #endif
 
@@ -155,12 +144,12 @@ double bench_clock_seconds() {
 double measure_int8_dot_gops(ThreadPool& pool, double seconds) {
   if (!have_avx2()) return 0;
   // Per chain and iteration one maddubs of 32 int8 pairs: 32 multiply-adds = 64 ops.
-  return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_dot_loop(n); }) / 1e9;
+  return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_loop<true>(n); }) / 1e9;
 }
 
 double measure_int8_maddubs_gops(ThreadPool& pool, double seconds) {
   if (!have_avx2()) return 0;
-  return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return maddubs_loop(n); }) / 1e9;
+  return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_loop<false>(n); }) / 1e9;
 }
 
 double measure_fp32_fma_gflops(ThreadPool& pool, double seconds) {
