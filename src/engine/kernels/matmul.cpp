@@ -68,11 +68,10 @@ struct MatmulJob {
 // chunk's weights once per tile (batched decode of 16 tokens: 4 times), so the chunk is also capped to about
 // kChunkCacheBytes of weights to keep those re-reads in the core's L2 instead of memory.
 constexpr size_t kChunkCacheBytes = 256 * 1024;
-constexpr int64_t kOneTileTokens = 4;  // the most tokens one register tile of every path covers
 
 int64_t choose_chunk_rows(int64_t rows, size_t row_bytes, int64_t n_tokens, int n_threads) {
   int64_t chunk = n_threads <= 1 ? rows : (rows + 4 * n_threads - 1) / (4 * n_threads);
-  if (n_tokens > kOneTileTokens && row_bytes > 0) {
+  if (n_tokens > detail::kTokenTile && row_bytes > 0) {
     chunk = std::min<int64_t>(chunk, static_cast<int64_t>(kChunkCacheBytes / row_bytes));
   }
   const int64_t min_rows = n_tokens >= 8 ? 4 : 16;

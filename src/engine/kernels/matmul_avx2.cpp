@@ -57,11 +57,11 @@ ActRow act_row(const void* prepared, int64_t cols, int64_t token) {
   return {reinterpret_cast<const int8_t*>(base), base + cols, d, d + cols / kQK8_0};
 }
 
-// Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights.
+// Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights (NT up to
+// kTokenTile, matmul_paths.h).
 constexpr int kQuantRows = 2;    // quantized: 2 rows x 4 tokens
 constexpr int kDecodeRows = 4;   // quantized, a single token: 4 rows x 1 token
 constexpr int kFloatRows = 3;    // float: 3 rows x 4 tokens (12 accumulators, 3 weight vectors, 1 activation)
-constexpr int kTokenTile = 4;
 constexpr int64_t kTokenBlock = 16;  // tokens whose activations stay in cache while a chunk of rows streams
 
 bool uses_int8_activations(DType type) {
@@ -533,6 +533,8 @@ void dot_float_stream(const void* row, int64_t cols, const float* const* x, floa
 
 // Calls fn.template operator()<NT>(t) for token tiles covering [t_begin, t_end): full tiles of kTokenTile, then
 // one smaller tile for the remainder.
+static_assert(kTokenTile == 4, "for_token_tiles instantiates remainder tiles of 1..3 tokens");
+
 template <class Fn>
 void for_token_tiles(int64_t t_begin, int64_t t_end, Fn&& fn) {
   int64_t t = t_begin;

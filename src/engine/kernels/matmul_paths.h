@@ -10,6 +10,10 @@
 
 namespace hirelm::kernels::detail {
 
+// Tokens one register tile of the SIMD paths covers: they re-read a chunk's weight rows once per tile, which
+// matmul.cpp's chunk sizing accounts for.
+inline constexpr int kTokenTile = 4;
+
 // Dequantizes each weight row to f32 (once for all tokens) and accumulates its dot products in f32.
 void matmul_rows_generic(const MatrixView& w, const float* x, float* y, int64_t n_tokens, int64_t row_begin,
                          int64_t row_end);
