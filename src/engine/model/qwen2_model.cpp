@@ -153,6 +153,12 @@ bool wants_logits(const Batch& batch, int64_t t) {
 
 }  // namespace
 
+int64_t Qwen2Model::attention_splits(int64_t n_items, int64_t max_ctx, int n_threads) {
+  if (n_items >= n_threads) return 1;
+  const int64_t wanted = std::min<int64_t>(kMaxAttentionSplits, (n_threads + n_items - 1) / n_items);
+  return std::clamp<int64_t>(max_ctx / kMinAttentionSplit, 1, wanted);
+}
+
 void Qwen2Model::forward(const Batch& batch, kv::KvCache& cache, kernels::ThreadPool& pool, std::vector<float>* logits) {
   const Qwen2Config& c = config_;
   const auto& ko = cache.options();
@@ -197,11 +203,7 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
   int64_t max_ctx = 0;
   for (int64_t t = 0; t < n; ++t) max_ctx = std::max<int64_t>(max_ctx, positions[t] + 1);
   const int64_t n_items = n * n_kv;
-  int64_t n_splits = 1;
-  if (n_items < pool.size()) {
-    const int64_t wanted = std::min<int64_t>(kMaxAttentionSplits, (pool.size() + n_items - 1) / n_items);
-    n_splits = std::clamp<int64_t>(max_ctx / kMinAttentionSplit, 1, wanted);
-  }
+  const int64_t n_splits = attention_splits(n_items, max_ctx, pool.size());
   const int64_t partial_floats = group * (hd + 2);
   if (n_splits > 1) size(s.partials, n_items * n_splits * partial_floats);
   // The partial state of attention job (item, split) = item * n_splits + split: acc, then max, then sum.

@@ -71,10 +71,16 @@ class Qwen2Model {
   // Not thread-safe: one forward at a time per model.
   void forward(const Batch& batch, kv::KvCache& cache, kernels::ThreadPool& pool, std::vector<float>* logits);
 
- private:
   // Tokens per micro-batch: large enough that prompt matmuls reuse each weight row across many tokens,
   // small enough that the [n, n_ff] activations stay ~9 MiB each.
   static constexpr int64_t kMicroBatch = 256;
+
+  // Ranges forward() splits the context of each of a micro-batch's n_items (token, KV head) attention items
+  // into, when the longest context is max_ctx positions and the pool has n_threads threads: 1 unless there
+  // are fewer items than threads; the partial states of the ranges are merged exactly.
+  static int64_t attention_splits(int64_t n_items, int64_t max_ctx, int n_threads);
+
+ private:
   // Decoding on more threads than (token, KV head) items splits each context into ranges of at least this
   // many positions (at most kMaxAttentionSplits), merged exactly afterwards.
   static constexpr int64_t kMinAttentionSplit = 256;
