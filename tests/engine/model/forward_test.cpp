@@ -130,16 +130,17 @@ TEST_F(ForwardConsistency, PromptAtOnceEqualsTokenByToken) {
 // logits it gets token by token; so does one whose wanted rows are sparse across micro-batches.
 TEST_F(ForwardConsistency, PromptLongerThanAMicroBatchEqualsTokenByToken) {
   Qwen2Model m = Qwen2Model::load(path_);
-  auto tokens = test_tokens(300, spec_.n_vocab, 9);
+  const size_t mb = static_cast<size_t>(Qwen2Model::kMicroBatch), n_tokens = mb + 44;
+  auto tokens = test_tokens(n_tokens, spec_.n_vocab, 9);
   auto incremental = run_incremental(m, tokens);
   double diff = max_abs_diff(run_prompt(m, tokens), incremental);
-  std::printf("300-token prompt vs token-by-token F32: max abs %.3g\n", diff);
+  std::printf("%zu-token prompt vs token-by-token F32: max abs %.3g\n", n_tokens, diff);
   EXPECT_LT(diff, 1e-4);
 
-  kv::KvCache cache(m.kv_cache_options(300, 1, kv::KvType::kF32));
+  kv::KvCache cache(m.kv_cache_options(static_cast<int64_t>(n_tokens), 1, kv::KvType::kF32));
   kernels::ThreadPool pool(2);
   model::Batch batch;
-  const size_t wanted[] = {0, 255, 256, 299};
+  const size_t wanted[] = {0, mb - 1, mb, n_tokens - 1};  // both sides of the micro-batch boundary
   for (size_t i = 0; i < tokens.size(); ++i) {
     batch.add(tokens[i], static_cast<int32_t>(i), 3, std::find(std::begin(wanted), std::end(wanted), i) != std::end(wanted));
   }
@@ -161,6 +162,8 @@ TEST_F(ForwardConsistency, SplitContextDecodeEqualsOneThread) {
   Qwen2Model m = Qwen2Model::load(path_);
   auto tokens = test_tokens(526, spec_.n_vocab, 10);
   // Prefill 520 tokens at once, then decode 6 one at a time (2 items per step: split in 2 on 3 threads).
+  ASSERT_GT(Qwen2Model::attention_splits(spec_.n_heads_kv, 521, 3), 1) << "this test no longer splits the context";
+  ASSERT_EQ(Qwen2Model::attention_splits(spec_.n_heads_kv, 526, 1), 1);
   auto decode_logits = [&](int threads) {
     kv::KvCache cache(m.kv_cache_options(526, 1, kv::KvType::kF16));
     kernels::ThreadPool pool(threads);
