@@ -1,5 +1,6 @@
 #include "screening/scoring/score_sample.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "screening/scoring/boxed_score.h"
@@ -7,6 +8,9 @@
 
 namespace hirelm::screening {
 namespace {
+
+// Larger than any job's must-have count; a must-have index beyond it is read as this value.
+constexpr size_t kNoSuchMustHave = 1000000;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
@@ -169,9 +173,12 @@ ScoreSample parse_score_response(const llm::ChatResponse& response, const Job& j
       size_t i = l.size();
       while (i < line.size() && line[i] == ' ') ++i;
       size_t j = i;
-      while (j < line.size() && std::isdigit(static_cast<unsigned char>(line[j]))) ++j;
+      size_t index = 0;  // capped: a model may write any number of digits, and none of them overflows
+      while (j < line.size() && std::isdigit(static_cast<unsigned char>(line[j]))) {
+        index = std::min<size_t>(index * 10 + static_cast<size_t>(line[j] - '0'), kNoSuchMustHave);
+        ++j;
+      }
       if (j == i) break;
-      const size_t index = std::stoul(line.substr(i, j - i));
       if (auto rest = after_label(line.substr(j), "")) {
         if (index >= 1 && index <= s.must_haves.size()) {
           if (auto r = must_have_result(*rest)) s.must_haves[index - 1].result = *r;

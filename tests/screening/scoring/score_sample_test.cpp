@@ -69,6 +69,24 @@ TEST(ScoreSample, ChineseMustHaveWords) {
   EXPECT_EQ(s.must_haves[2].result, MustHaveResult::kUnclear);
 }
 
+TEST(ScoreSample, OutOfRangeMustHaveIndexesAreIgnored) {
+  // A model may write any number: a huge index (beyond unsigned long) or 0 must neither throw nor land on
+  // a real must-have.
+  const std::string answer =
+      "must_have 99999999999999999999999999: fail\n"
+      "must_have 0: fail\n"
+      "must_have 4: fail\n"
+      "must_have 2: pass\n"
+      "\\boxed{7}";
+  ScoreSample s;
+  ASSERT_NO_THROW(s = parse_score_response(reply(answer), test_job(), normalize_for_match(kResume)));
+  EXPECT_EQ(s.total, 7.0);
+  ASSERT_EQ(s.must_haves.size(), 3u);
+  EXPECT_EQ(s.must_haves[0].result, MustHaveResult::kUnclear);
+  EXPECT_EQ(s.must_haves[1].result, MustHaveResult::kPass);
+  EXPECT_EQ(s.must_haves[2].result, MustHaveResult::kUnclear);
+}
+
 TEST(ScoreSample, NoScoreReasons) {
   const Job job = test_job();
   const std::string norm = normalize_for_match(kResume);
