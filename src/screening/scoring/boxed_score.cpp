@@ -8,8 +8,7 @@
 namespace hirelm::screening {
 namespace {
 
-// Folds full-width ASCII (U+FF01..U+FF5E) and the ideographic full stop used as a decimal point to ASCII;
-// drops LaTeX commands (\text, \mathbf, ...) and braces so "\text{8分}" reads as "8分".
+// Folds full-width ASCII (U+FF01..U+FF5E, so "８．５" reads "8.5") to ASCII; drops LaTeX commands (\text, \mathbf, ...) and braces so "\text{8分}" reads as "8分".
 std::string fold(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {

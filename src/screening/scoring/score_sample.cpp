@@ -82,8 +82,7 @@ std::optional<double> first_score(const std::string& rest) {
     if (c == '(' || c == ',' || c == ';') break;
     head += c;
   }
-  std::string reason;
-  if (auto v = parse_score_text(head, &reason)) return v;
+  if (auto v = parse_score_text(head)) return v;
   // Fall back to the first number alone ("7 - strong C++").
   size_t i = rest.find_first_of("0123456789");
   if (i == std::string::npos) return std::nullopt;
