@@ -1,12 +1,12 @@
 // The job file parser: front matter (a small YAML subset, see job.h) and the description body.
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "screening/job/job.h"
 #include "screening/job/sha256.h"
 #include "util/error.h"
+#include "util/mapped_file.h"
 
 namespace hirelm::screening {
 namespace {
@@ -246,13 +246,6 @@ Job parse_job(std::string_view text, const std::string& name_for_errors) {
   return job;
 }
 
-Job load_job(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFoundError(path + ": cannot open the job file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw IoError(path + ": read failed");
-  return parse_job(ss.str(), path);
-}
+Job load_job(const std::string& path) { return parse_job(read_file(path), path); }
 
 }  // namespace hirelm::screening
