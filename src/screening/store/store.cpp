@@ -75,6 +75,13 @@ class Store::Statement {
     while (step()) {
     }
   }
+  // For an INSERT ... RETURNING id: the returned id, the statement run to its end.
+  int64_t returning_id() {
+    HIRELM_CHECK(step());
+    const int64_t id = int64(0);
+    run();
+    return id;
+  }
 
   int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
@@ -163,11 +170,7 @@ void Store::exec(const char* sql) const {
 void Store::migrate() {
   exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
   Transaction tx(*this);
-  int current = 0;
-  {
-    Statement q(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-    if (q.step()) current = static_cast<int>(q.int64(0));
-  }
+  const int current = schema_version();
   if (current > latest_schema_version()) {
     throw UnsupportedError("store: '" + path_ + "' has schema version " + std::to_string(current) +
                            ", newer than this hirelm supports (" + std::to_string(latest_schema_version()) + ")");
@@ -221,23 +224,20 @@ AddedDocument Store::add_candidate_document(int64_t job_id, const DocumentInput&
   }
   if (!out.existing) {
     const std::string now = now_utc();
-    Statement c(db_, "INSERT INTO candidates (created_at) VALUES (?) RETURNING id");
-    c.bind(1, now);
-    HIRELM_CHECK(c.step());
-    out.candidate_id = c.int64(0);
-    Statement d(db_,
-                "INSERT INTO documents (candidate_id, content_hash, path, text, language, method, meta_json, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    d.bind(1, out.candidate_id)
-        .bind(2, doc.content_hash)
-        .bind(3, doc.path)
-        .bind(4, doc.text)
-        .bind(5, doc.language)
-        .bind(6, doc.method)
-        .bind(7, doc.meta_json)
-        .bind(8, now);
-    HIRELM_CHECK(d.step());
-    out.document_id = d.int64(0);
+    out.candidate_id =
+        Statement(db_, "INSERT INTO candidates (created_at) VALUES (?) RETURNING id").bind(1, now).returning_id();
+    out.document_id = Statement(db_,
+                                "INSERT INTO documents (candidate_id, content_hash, path, text, language, method, "
+                                "meta_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+                          .bind(1, out.candidate_id)
+                          .bind(2, doc.content_hash)
+                          .bind(3, doc.path)
+                          .bind(4, doc.text)
+                          .bind(5, doc.language)
+                          .bind(6, doc.method)
+                          .bind(7, doc.meta_json)
+                          .bind(8, now)
+                          .returning_id();
   }
   Statement(db_,
             "INSERT INTO job_documents (job_id, document_id, path, added_at) VALUES (?, ?, ?, ?) "
@@ -298,27 +298,21 @@ ContactLink Store::link_contact(int64_t document_id, const std::optional<std::st
 int64_t Store::begin_run(const RunInput& run) {
   Transaction tx(*this);
   const std::string now = now_utc();
-  Statement q(db_,
-              "INSERT INTO runs (job_id, model_id, prompt_hash, parameters_json, seeds_json, actor, started_at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  q.bind(1, run.job_id)
-      .bind(2, run.model_id)
-      .bind(3, run.prompt_hash)
-      .bind(4, run.parameters_json)
-      .bind(5, run.seeds_json)
-      .bind(6, run.actor)
-      .bind(7, now);
-  HIRELM_CHECK(q.step());
-  const int64_t id = q.int64(0);
-  q.run();
-  Statement(db_, "INSERT INTO audit_log (at, actor, action, subject, detail_json) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, now)
-      .bind(2, run.actor)
-      .bind(3, "run.start")
-      .bind(4, "run:" + std::to_string(id))
-      .bind(5, nlohmann::json{{"job_id", run.job_id}, {"model_id", run.model_id}, {"prompt_hash", run.prompt_hash}}
-                   .dump())
-      .run();
+  const int64_t id =
+      Statement(db_,
+                "INSERT INTO runs (job_id, model_id, prompt_hash, parameters_json, seeds_json, actor, started_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+          .bind(1, run.job_id)
+          .bind(2, run.model_id)
+          .bind(3, run.prompt_hash)
+          .bind(4, run.parameters_json)
+          .bind(5, run.seeds_json)
+          .bind(6, run.actor)
+          .bind(7, now)
+          .returning_id();
+  insert_audit(now, run.actor, "run.start", "run:" + std::to_string(id),
+               nlohmann::json{{"job_id", run.job_id}, {"model_id", run.model_id}, {"prompt_hash", run.prompt_hash}}
+                   .dump());
   tx.commit();
   return id;
 }
@@ -358,9 +352,7 @@ int64_t Store::save_stage_result(const StageResult& r) {
   if (r.run_id > 0) ins.bind(3, r.run_id);
   else ins.bind_null(3);
   ins.bind(4, r.stage).bind(5, r.status).bind(6, r.value_json).bind(7, flags_to_json(r.flags)).bind(8, now_utc());
-  HIRELM_CHECK(ins.step());
-  const int64_t id = ins.int64(0);
-  ins.run();
+  const int64_t id = ins.returning_id();
   for (const Sample& s : r.samples) {
     Statement(db_,
               "INSERT INTO samples (result_id, sample_index, seed, reasoning, answer, parsed_json) "
@@ -377,36 +369,45 @@ int64_t Store::save_stage_result(const StageResult& r) {
   return id;
 }
 
+std::vector<StageResult> Store::load_stages(int64_t job_id, int64_t document_id,
+                                           const std::optional<std::string>& stage) const {
+  Statement q(db_,
+              "SELECT id, run_id, stage, status, value_json, flags_json FROM results "
+              "WHERE job_id = ? AND document_id = ? AND (? IS NULL OR stage = ?) ORDER BY stage");
+  q.bind(1, job_id).bind(2, document_id).bind(3, stage).bind(4, stage);
+  std::vector<StageResult> out;
+  while (q.step()) {
+    StageResult r;
+    r.job_id = job_id;
+    r.document_id = document_id;
+    r.run_id = q.is_null(1) ? 0 : q.int64(1);
+    r.stage = q.text(2);
+    r.status = q.text(3);
+    r.value_json = q.text(4);
+    r.flags = flags_from_json(q.text(5));
+    Statement s(db_,
+                "SELECT sample_index, seed, reasoning, answer, parsed_json FROM samples WHERE result_id = ? "
+                "ORDER BY sample_index");
+    s.bind(1, q.int64(0));
+    while (s.step()) {
+      Sample sample;
+      sample.index = static_cast<int>(s.int64(0));
+      if (!s.is_null(1)) sample.seed = s.int64(1);
+      sample.reasoning = s.text(2);
+      sample.answer = s.text(3);
+      sample.parsed_json = s.text(4);
+      r.samples.push_back(std::move(sample));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::optional<StageResult> Store::load_stage_result(int64_t job_id, int64_t document_id,
                                                     const std::string& stage) const {
-  Statement q(db_,
-              "SELECT id, run_id, status, value_json, flags_json FROM results "
-              "WHERE job_id = ? AND document_id = ? AND stage = ?");
-  q.bind(1, job_id).bind(2, document_id).bind(3, stage);
-  if (!q.step()) return std::nullopt;
-  StageResult r;
-  const int64_t result_id = q.int64(0);
-  r.job_id = job_id;
-  r.document_id = document_id;
-  r.run_id = q.is_null(1) ? 0 : q.int64(1);
-  r.stage = stage;
-  r.status = q.text(2);
-  r.value_json = q.text(3);
-  r.flags = flags_from_json(q.text(4));
-  Statement s(db_,
-              "SELECT sample_index, seed, reasoning, answer, parsed_json FROM samples WHERE result_id = ? "
-              "ORDER BY sample_index");
-  s.bind(1, result_id);
-  while (s.step()) {
-    Sample sample;
-    sample.index = static_cast<int>(s.int64(0));
-    if (!s.is_null(1)) sample.seed = s.int64(1);
-    sample.reasoning = s.text(2);
-    sample.answer = s.text(3);
-    sample.parsed_json = s.text(4);
-    r.samples.push_back(std::move(sample));
-  }
-  return r;
+  std::vector<StageResult> found = load_stages(job_id, document_id, stage);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 std::vector<DocumentResults> Store::load_results(int64_t job_id) const {
@@ -425,15 +426,7 @@ std::vector<DocumentResults> Store::load_results(int64_t job_id) const {
       out.push_back(std::move(d));
     }
   }
-  for (DocumentResults& d : out) {
-    std::vector<std::string> stages;
-    Statement q(db_, "SELECT stage FROM results WHERE job_id = ? AND document_id = ? ORDER BY stage");
-    q.bind(1, job_id).bind(2, d.document_id);
-    while (q.step()) stages.push_back(q.text(0));
-    for (const std::string& s : stages) {
-      if (auto r = load_stage_result(job_id, d.document_id, s)) d.stages.push_back(std::move(*r));
-    }
-  }
+  for (DocumentResults& d : out) d.stages = load_stages(job_id, d.document_id, std::nullopt);
   return out;
 }
 
@@ -464,13 +457,8 @@ void Store::erase_candidate(int64_t candidate_id, const std::string& actor, cons
         .run();
     Statement(db_, "DELETE FROM documents WHERE candidate_id = ?").bind(1, candidate_id).run();
     Statement(db_, "DELETE FROM candidates WHERE id = ?").bind(1, candidate_id).run();
-    Statement(db_, "INSERT INTO audit_log (at, actor, action, subject, detail_json) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, now_utc())
-        .bind(2, actor)
-        .bind(3, "candidate.erase")
-        .bind(4, "candidate:" + std::to_string(candidate_id))
-        .bind(5, nlohmann::json{{"reason", reason}, {"documents", docs}}.dump())
-        .run();
+    insert_audit(now_utc(), actor, "candidate.erase", "candidate:" + std::to_string(candidate_id),
+                 nlohmann::json{{"reason", reason}, {"documents", docs}}.dump());
     tx.commit();
   }
   // Old page images of the erased rows may still sit in the WAL file: copy back and truncate it.
@@ -480,14 +468,19 @@ void Store::erase_candidate(int64_t candidate_id, const std::string& actor, cons
 void Store::audit(const std::string& actor, const std::string& action, const std::string& subject,
                   const std::string& detail_json) {
   Transaction tx(*this);
+  insert_audit(now_utc(), actor, action, subject, detail_json);
+  tx.commit();
+}
+
+void Store::insert_audit(const std::string& at, const std::string& actor, const std::string& action,
+                         const std::string& subject, const std::string& detail_json) {
   Statement(db_, "INSERT INTO audit_log (at, actor, action, subject, detail_json) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, now_utc())
+      .bind(1, at)
       .bind(2, actor)
       .bind(3, action)
       .bind(4, subject)
       .bind(5, detail_json)
       .run();
-  tx.commit();
 }
 
 std::vector<AuditEntry> Store::audit_log() const {

@@ -153,6 +153,12 @@ class Store {
   class Transaction;
   void exec(const char* sql) const;
   void migrate();
+  // The stored results of (job, document) with their samples, ordered by stage name; only `stage` when given.
+  std::vector<StageResult> load_stages(int64_t job_id, int64_t document_id,
+                                       const std::optional<std::string>& stage) const;
+  // One audit_log row, inside the caller's transaction.
+  void insert_audit(const std::string& at, const std::string& actor, const std::string& action,
+                    const std::string& subject, const std::string& detail_json);
 
   sqlite3* db_ = nullptr;
   std::string path_;
