@@ -145,14 +145,17 @@ void top_p_bucketed(Candidates& c, double p) {
     const uint32_t b = (top - bits(prob)) >> kShift;  // prob <= max_prob, both positive or zero
     return std::min(b, kBuckets - 1);
   };
-  std::vector<double> mass(kBuckets, 0.0);
+  // Scratch reused across calls on this thread: this runs once per sampled token.
+  thread_local std::vector<double> mass;
+  thread_local std::vector<Candidate> edge;
+  mass.assign(kBuckets, 0.0);
+  edge.clear();
   for (const auto& item : c.items) mass[bucket_of(item.prob)] += item.prob;
   double above = 0.0;
   uint32_t boundary = 0;
   while (boundary + 1 < kBuckets && above + mass[boundary] < p) above += mass[boundary++];
   // Items strictly above the boundary bucket are kept as they are; the boundary bucket is sorted and
   // cut where the mass reaches p (or kept whole when rounding leaves the total just under p).
-  std::vector<Candidate> edge;
   size_t kept = 0;
   for (const auto& item : c.items) {
     const uint32_t b = bucket_of(item.prob);
@@ -174,7 +177,8 @@ void top_p_bucketed(Candidates& c, double p) {
   }
   c.items.resize(kept);
   c.items.insert(c.items.end(), edge.begin(), edge.begin() + static_cast<std::ptrdiff_t>(take));
-  if (c.items.empty()) c.items.push_back(edge.front());
+  // Never empty: bucket 0 holds the most likely item, kept when boundary > 0, else in `edge` (take >= 1).
+  HIRELM_CHECK(!c.items.empty());
   c.sorted = false;
 }
 
