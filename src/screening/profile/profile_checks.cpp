@@ -73,15 +73,25 @@ std::vector<DigitRun> digit_runs(std::string_view folded) {
 
 }  // namespace
 
+std::string normalize_email(std::string_view email) {
+  std::string folded = without_spaces(detail::fold_text(email));
+  return folded.find('@') == std::string::npos ? std::string() : folded;
+}
+
+std::string normalize_phone(std::string_view phone) {
+  std::string digits = phone_digits(detail::fold_text(phone));
+  return digits.size() >= 6 ? digits : std::string();
+}
+
 bool email_in_source(std::string_view email, std::string_view source) {
-  const std::string needle = without_spaces(detail::fold_text(email));
-  if (needle.find('@') == std::string::npos || needle.size() < 3) return false;
+  const std::string needle = normalize_email(email);
+  if (needle.size() < 3) return false;
   return without_spaces(detail::fold_text(source)).find(needle) != std::string::npos;
 }
 
 bool phone_in_source(std::string_view phone, std::string_view source) {
-  const std::string needle = phone_digits(detail::fold_text(phone));
-  if (needle.size() < 6) return false;
+  const std::string needle = normalize_phone(phone);
+  if (needle.empty()) return false;
   for (const DigitRun& run : digit_runs(detail::fold_text(source))) {
     std::vector<size_t> starts = run.cuts;
     starts.push_back(0);

@@ -21,6 +21,12 @@ void check_profile(Profile& profile, std::string_view source_text, YearMonth tod
 
 inline constexpr double kYearsTolerance = 1.0;
 
+// Contact identities as the checks below compare them, and as the store dedups candidates by: the e-mail
+// folded (full-width forms, case) without whitespace, "" when it holds no '@'; the phone's digits (full-width
+// folded) without a +86 / 0086 / 86 country code in front of an 11-digit mobile number, "" when fewer than 6.
+std::string normalize_email(std::string_view email);
+std::string normalize_phone(std::string_view phone);
+
 // True when `email` occurs in `source`, compared after folding full-width ASCII, lower-casing and
 // dropping spaces around '@' and '.'. An empty or '@'-less email is never in the source.
 bool email_in_source(std::string_view email, std::string_view source);

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "screening/profile/profile_checks.h"
 #include "screening/store/migrations.h"
 #include "util/check.h"
 #include "util/error.h"
@@ -253,8 +254,8 @@ AddedDocument Store::add_candidate_document(int64_t job_id, const DocumentInput&
 
 ContactLink Store::link_contact(int64_t document_id, const std::optional<std::string>& email,
                                 const std::optional<std::string>& phone, const std::optional<std::string>& name) {
-  const std::string email_norm = email ? normalize_email(*email) : std::string();
-  const std::string phone_norm = phone ? normalize_phone(*phone) : std::string();
+  const std::string email_norm = email ? profile::normalize_email(*email) : std::string();
+  const std::string phone_norm = phone ? profile::normalize_phone(*phone) : std::string();
   Transaction tx(*this);
   ContactLink out;
   {

@@ -116,8 +116,8 @@ class Store {
   // content hash is stored already is returned as is (existing = true) and only linked to the job.
   AddedDocument add_candidate_document(int64_t job_id, const DocumentInput& doc);
 
-  // Records the contact the profile stage found (raw; normalized here: e-mail lower-cased, phone digits
-  // without +86). When another live candidate has the same normalized email or phone, the document moves to
+  // Records the contact the profile stage found (raw; normalized here by profile::normalize_email /
+  // normalize_phone). When another live candidate has the same normalized email or phone, the document moves to
   // that candidate (its own candidate row is dropped if empty) and duplicate_of names it.
   ContactLink link_contact(int64_t document_id, const std::optional<std::string>& email,
                            const std::optional<std::string>& phone, const std::optional<std::string>& name);
@@ -166,10 +166,5 @@ class Store {
 
 // Highest migration this build knows.
 int latest_schema_version();
-
-// Normalized identities used for candidate dedup: e-mail trimmed and lower-cased (full-width folded);
-// phone digits only, without a leading +86/0086/86 country code on an 11-digit Chinese mobile number.
-std::string normalize_email(const std::string& email);
-std::string normalize_phone(const std::string& phone);
 
 }  // namespace hirelm::store

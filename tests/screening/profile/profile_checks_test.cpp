@@ -9,6 +9,16 @@ namespace {
 
 constexpr YearMonth kToday{2026, 11};
 
+TEST(ContactCheck, NormalizedIdentities) {
+  EXPECT_EQ(normalize_phone("0086 138-0013-8000"), "13800138000");
+  EXPECT_EQ(normalize_phone("+86-138-0013-8000"), "13800138000");
+  EXPECT_EQ(normalize_phone("１３８００１３８０００"), "13800138000");
+  EXPECT_EQ(normalize_phone("12"), "");
+  EXPECT_EQ(normalize_email(" A@B.CN "), "a@b.cn");
+  EXPECT_EQ(normalize_email("zhang.san＠example.com"), "zhang.san@example.com");
+  EXPECT_EQ(normalize_email("nope"), "");
+}
+
 TEST(ContactCheck, EmailFoundAfterFolding) {
   const std::string src = "联系方式：Zhang.San@Example.COM | 电话";
   EXPECT_TRUE(email_in_source("zhang.san@example.com", src));
