@@ -273,21 +273,23 @@ bool Scheduler::plan_running(std::vector<std::pair<Sequence*, int64_t>>& plan, i
   return true;
 }
 
-// Admits waiting requests while there is room: sequence slots, token budget, and (unless nothing runs)
-// free blocks for the whole uncached part of the prompt, so admissions do not force preemptions.
 bool Scheduler::prefix_in_flight(const Sequence& s, int64_t cached) const {
   if (!options_.prefix_caching) return false;
-  const int64_t bs = cache_->block_size();
+  // `cached` is whole blocks, so `r` holds more of the prefix exactly when it shares the first
+  // cached + block_size tokens: no need to compare further (this runs for waiting requests every step).
+  const int64_t want = cached + cache_->block_size();
+  if (want > s.n_prompt - 1) return false;
   for (const auto& r : running_) {
     if (r->n_computed >= r->n_prompt) continue;  // its prompt blocks are computed and published
-    const int64_t limit = std::min(s.n_prompt - 1, r->n_prompt);
-    int64_t common = 0;
-    while (common < limit && s.tokens[static_cast<size_t>(common)] == r->tokens[static_cast<size_t>(common)]) ++common;
-    if (common / bs * bs > cached) return true;
+    if (want <= r->n_prompt && std::equal(s.tokens.begin(), s.tokens.begin() + want, r->tokens.begin())) {
+      return true;
+    }
   }
   return false;
 }
 
+// Admits waiting requests while there is room: sequence slots, token budget, and (unless nothing runs)
+// free blocks for the whole uncached part of the prompt, so admissions do not force preemptions.
 void Scheduler::admit(std::vector<std::pair<Sequence*, int64_t>>& plan, int64_t& budget) {
   const int64_t bs = cache_->block_size();
   auto it = waiting_.begin();
