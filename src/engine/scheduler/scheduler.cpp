@@ -142,12 +142,7 @@ void Scheduler::run() {
     publish_stats();
   }
   // Shutdown: running requests end as cancelled, queued ones fail.
-  while (!running_.empty()) {
-    Sequence& s = *running_.back();
-    StreamEvent e = s.gen->stop(FinishReason::kCancelled);
-    if (has_payload(e)) s.sink->on_event(std::move(e));
-    finish(take_running(s));
-  }
+  while (!running_.empty()) finish_cancelled(take_running(*running_.back()));
   std::deque<std::unique_ptr<Sequence>> queued;
   {
     std::lock_guard lock(mutex_);
@@ -170,20 +165,13 @@ void Scheduler::take_cancellations() {
     return s.cancel;
   };
   for (size_t i = running_.size(); i-- > 0;) {
-    Sequence& s = *running_[i];
-    if (!wanted(s)) continue;
-    StreamEvent e = s.gen->stop(FinishReason::kCancelled);
-    if (has_payload(e)) s.sink->on_event(std::move(e));
-    finish(take_running(s));
+    if (wanted(*running_[i])) finish_cancelled(take_running(*running_[i]));
   }
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if (wanted(**it)) {
-      // A preempted sequence may still hold back text.
-      StreamEvent e = (*it)->gen->stop(FinishReason::kCancelled);
-      if (has_payload(e)) (*it)->sink->on_event(std::move(e));
       auto s = std::move(*it);
       it = waiting_.erase(it);
-      finish(std::move(s));
+      finish_cancelled(std::move(s));
     } else {
       ++it;
     }
@@ -213,6 +201,13 @@ void Scheduler::finish(std::unique_ptr<Sequence> s) {
   counters_.generation_tokens += result.completion_tokens;
   counters_.requests_finished += 1;
   s->sink->on_result(std::move(result));
+}
+
+void Scheduler::finish_cancelled(std::unique_ptr<Sequence> s) {
+  // Running or waiting (a preempted sequence may still hold back text): flush the held text, then finish.
+  StreamEvent e = s->gen->stop(FinishReason::kCancelled);
+  if (has_payload(e)) s->sink->on_event(std::move(e));
+  finish(std::move(s));
 }
 
 void Scheduler::fail(std::unique_ptr<Sequence> s, const std::string& message, ErrorKind kind) {

@@ -107,6 +107,8 @@ class Scheduler {
   int64_t reserve(Sequence& s, int64_t n_tokens);
   void preempt(Sequence& s);
   void finish(std::unique_ptr<Sequence> s);
+  // Stops `s` as cancelled, sends its held-back text, then finish()es it.
+  void finish_cancelled(std::unique_ptr<Sequence> s);
   void fail(std::unique_ptr<Sequence> s, const std::string& message, ErrorKind kind);
   void run_batch(const std::vector<std::pair<Sequence*, int64_t>>& plan);
   std::unique_ptr<Sequence> take_running(Sequence& s);
