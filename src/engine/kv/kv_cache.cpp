@@ -22,9 +22,13 @@ int64_t kv_blocks_for(int64_t n_tokens, int64_t n_sequences, int64_t block_size)
   return n_sequences * ((n_tokens + block_size - 1) / block_size);
 }
 
+namespace {
+size_t element_bytes(KvType type) { return type == KvType::kF16 ? 2 : 4; }
+}  // namespace
+
 size_t kv_block_bytes(const KvCacheOptions& options) {
-  const size_t element = options.type == KvType::kF16 ? 2 : 4;
-  return 2 * static_cast<size_t>(options.n_layers * options.block_size * options.n_heads_kv * options.head_dim) * element;
+  return 2 * static_cast<size_t>(options.n_layers * options.block_size * options.n_heads_kv * options.head_dim) *
+         element_bytes(options.type);
 }
 
 KvCache::KvCache(const KvCacheOptions& options) : options_(options) {
@@ -73,11 +77,11 @@ void KvCache::release_block(int32_t block) {
 }
 
 size_t KvCache::row_bytes() const {
-  return static_cast<size_t>(row_elements()) * (options_.type == KvType::kF16 ? 2 : 4);
+  return static_cast<size_t>(row_elements()) * element_bytes(options_.type);
 }
 
 size_t KvCache::pool_bytes() const {
-  return 2 * static_cast<size_t>(options_.n_layers * options_.n_blocks * options_.block_size) * row_bytes();
+  return static_cast<size_t>(options_.n_blocks) * kv_block_bytes(options_);
 }
 
 int64_t KvCache::length(int32_t seq_id) const {

@@ -57,6 +57,16 @@ TEST(KvCache, ResizeAllocatesAndRemoveFrees) {
   EXPECT_DOUBLE_EQ(cache.usage(), 0.0);
 }
 
+TEST(KvCache, PoolIsNBlocksOfBlockBytes) {
+  // One block: keys and values (2) x 1 layer x 4 tokens x 1 head x 2 dims x 4 bytes (f32).
+  KvCacheOptions o = options(8, false);
+  EXPECT_EQ(kv_block_bytes(o), 2u * 1 * kBlock * 1 * 2 * sizeof(float));
+  EXPECT_EQ(KvCache(o).pool_bytes(), 8 * kv_block_bytes(o));
+  o.type = KvType::kF16;
+  EXPECT_EQ(kv_block_bytes(o), 2u * 1 * kBlock * 1 * 2 * 2);
+  EXPECT_EQ(KvCache(o).pool_bytes(), 8 * kv_block_bytes(o));
+}
+
 TEST(KvCache, PrefixCachingOffAttachesNothing) {
   KvCache cache(options(8, false));
   auto tokens = iota_tokens(10, 12);
