@@ -9,6 +9,15 @@
 namespace hirelm::cli {
 
 namespace {
+// `text` as a whole base-10 integer; nullopt for an empty, partial or out-of-range number.
+std::optional<long long> parse_integer(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const long long n = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0) return std::nullopt;
+  return n;
+}
+
 const OptionSpec* find_spec(const std::vector<OptionSpec>& specs, const std::string& key, bool is_short) {
   for (const auto& s : specs) {
     if ((!is_short && s.name == key) || (is_short && !s.short_name.empty() && s.short_name == key)) return &s;
@@ -85,13 +94,34 @@ double Args::get_double(const std::string& name, double fallback) const {
 long long Args::get_int(const std::string& name, long long fallback) const {
   auto v = get(name);
   if (!v) return fallback;
-  errno = 0;
-  char* end = nullptr;
-  long long n = std::strtoll(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0' || errno != 0) {
-    throw InvalidInputError("--" + name + ": expected an integer, got '" + *v + "'");
+  const auto n = parse_integer(*v);
+  if (!n) throw InvalidInputError("--" + name + ": expected an integer, got '" + *v + "'");
+  return *n;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
   }
-  return n;
+}
+
+std::vector<long long> parse_int_list(const std::string& name, const std::string& text, const std::string& what,
+                                      long long min, long long max) {
+  std::vector<long long> out;
+  for (const std::string& item : split_commas(text)) {
+    const auto n = parse_integer(item);
+    if (!n || *n < min || *n > max) {
+      throw InvalidInputError("--" + name + ": expected comma-separated " + what + " " + std::to_string(min) + ".." +
+                              std::to_string(max) + ", got '" + item + "'");
+    }
+    out.push_back(*n);
+  }
+  return out;
 }
 
 std::string format_options(const std::vector<OptionSpec>& specs) {

@@ -36,6 +36,14 @@ class Args {
   std::vector<std::string> positionals_;
 };
 
+// The comma-separated items of an option value, empty ones included: "a,,b" -> {"a", "", "b"}.
+std::vector<std::string> split_commas(const std::string& text);
+// The comma-separated integers of option --`name`'s value `text`, each in [min, max]. Throws
+// InvalidInputError ("--ids: expected comma-separated token ids 0..2147483647, got 'x'"; `what` names
+// the items) for an empty, non-integer or out-of-range item.
+std::vector<long long> parse_int_list(const std::string& name, const std::string& text, const std::string& what,
+                                      long long min, long long max);
+
 // Formats the option list for --help.
 std::string format_options(const std::vector<OptionSpec>& specs);
 

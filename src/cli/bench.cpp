@@ -18,7 +18,6 @@
 #include <ctime>
 #include <filesystem>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -145,27 +144,6 @@ ParallelResult run_parallel(model::Qwen2Model& m, kernels::ThreadPool& pool, con
   return r;
 }
 
-std::vector<int64_t> parse_parallel_list(const std::string& text) {
-  std::vector<int64_t> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || v < 1 || v > 4096) {
-      throw InvalidInputError("--parallel: expected comma-separated sequence counts 1..4096, got '" + item + "'");
-    }
-    out.push_back(v);
-  }
-  if (out.empty()) throw InvalidInputError("--parallel: expected at least one sequence count");
-  return out;
-}
-
 int bench_parallel(model::Qwen2Model& m, const BenchSettings& s, const std::vector<int64_t>& counts, bool json) {
   kernels::ThreadPool pool(s.n_threads);
   std::mt19937 rng(1234);
@@ -259,7 +237,9 @@ int bench_main(int argc, char** argv) {
   if (auto d = args.get("dtype")) options.dtype = model::parse_dtype(*d);
 
   std::vector<int64_t> parallel;
-  if (auto list = args.get("parallel")) parallel = parse_parallel_list(*list);
+  if (auto list = args.get("parallel")) {
+    for (long long n : parse_int_list("parallel", *list, "sequence counts", 1, 4096)) parallel.push_back(n);
+  }
   if (!parallel.empty()) {
     if (!args.get("batch-size")) s.n_batch = 2048;  // llama-batched-bench's default
     if (s.n_prompt + s.n_gen < 1) throw InvalidInputError("--parallel: -p + -n must be at least 1");

@@ -119,14 +119,9 @@ void apply_constraint_options(const Args& args, engine::GenerationRequest& reque
     given.push_back("--choice");
     c.kind = Kind::kChoice;
     for (const std::string& list : args.get_all("choice")) {
-      size_t start = 0;
-      while (true) {
-        const size_t comma = list.find(',', start);
-        std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      for (std::string& item : split_commas(list)) {
         if (item.empty()) throw InvalidInputError("--choice: empty choice in '" + list + "'");
         c.choices.push_back(std::move(item));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
       }
     }
   }

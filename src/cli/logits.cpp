@@ -2,6 +2,7 @@
 // {"logits": [...]} (full vocabulary, f32 printed with %.9g so they round-trip exactly). The ids are
 // evaluated from position 0 in batches of up to 512 with an f32 KV cache unless --kv-type says otherwise.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -16,29 +17,6 @@
 
 namespace hirelm::cli {
 namespace {
-
-std::vector<int32_t> parse_ids(const std::string& text) {
-  std::vector<int32_t> ids;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string item = text.substr(start, end - start);
-    size_t used = 0;
-    long long v = -1;
-    try {
-      v = std::stoll(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || v < 0 || v > INT32_MAX) {
-      throw InvalidInputError("--ids: expected comma-separated token ids, got '" + item + "'");
-    }
-    ids.push_back(static_cast<int32_t>(v));
-    start = end + 1;
-  }
-  return ids;
-}
 
 int logits_main(int argc, char** argv) {
   const std::vector<OptionSpec> specs = {
@@ -61,7 +39,8 @@ int logits_main(int argc, char** argv) {
   if (!path) throw InvalidInputError("--model is required (see --help)");
   auto ids_text = args.get("ids");
   if (!ids_text) throw InvalidInputError("--ids is required (see --help)");
-  std::vector<int32_t> ids = parse_ids(*ids_text);
+  std::vector<int32_t> ids;
+  for (long long id : parse_int_list("ids", *ids_text, "token ids", 0, INT32_MAX)) ids.push_back(static_cast<int32_t>(id));
   model::LoadOptions options;
   if (auto d = args.get("dtype")) options.dtype = model::parse_dtype(*d);
   kv::KvType kv_type = kv::parse_kv_type(args.get_or("kv-type", "f32"));

@@ -83,20 +83,13 @@ int screen_main(int argc, char** argv) {
     throw InvalidInputError("--samples: expected 1..20, got " + std::to_string(options.samples));
   }
   if (auto limits = args.get("max-tokens")) {
-    int64_t* targets[] = {&options.profile_max_tokens, &options.score_max_tokens, &options.feedback_max_tokens};
-    std::string rest = *limits;
-    for (int i = 0; i < 3; ++i) {
-      const size_t comma = rest.find(',');
-      const std::string part = rest.substr(0, comma);
-      char* end = nullptr;
-      const long long v = std::strtoll(part.c_str(), &end, 10);
-      if (part.empty() || *end != '\0' || v < 1 || v > 1000000 || (i < 2) != (comma != std::string::npos)) {
-        throw InvalidInputError("--max-tokens: expected three positive counts PROFILE,SCORE,FEEDBACK, got '" +
-                                *limits + "'");
-      }
-      *targets[i] = v;
-      rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    const auto counts = parse_int_list("max-tokens", *limits, "token counts", 1, 1000000);
+    if (counts.size() != 3) {
+      throw InvalidInputError("--max-tokens: expected three counts PROFILE,SCORE,FEEDBACK, got '" + *limits + "'");
     }
+    options.profile_max_tokens = counts[0];
+    options.score_max_tokens = counts[1];
+    options.feedback_max_tokens = counts[2];
   }
   options.seed = static_cast<uint64_t>(args.get_int("seed", 20250101));
   options.blind = args.has("blind");

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <sstream>
+#include <optional>
 #include <thread>
 
 #include "cli/args.h"
@@ -50,16 +50,6 @@ void on_signal(int) {
   if (g_server) g_server->stop();
 }
 
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 // "2GiB", "512MiB", "1.5G", "300MB", "4096" (bytes) -> bytes. K/M/G/T and KiB/MiB/GiB/TiB are powers of
 // 1024; KB/MB/GB/TB powers of 1000.
 uint64_t parse_memory_size(const std::string& text) {
@@ -96,11 +86,17 @@ uint64_t available_memory() {
   return 0;
 }
 
-// Scheduler settings from the flags; the KV pool in blocks from --kv-cache-memory, or by default
-// max-num-seqs whole contexts capped at half the free RAM, never less than one context.
-// Checked before the model loads, so a typo fails at once.
-engine::scheduler::SchedulerOptions scheduler_flags(const Args& args) {
-  engine::scheduler::SchedulerOptions o;
+// The scheduler flags, checked before the model loads so that a typo fails at once. The KV pool is
+// sized after the load (size_kv_pool), when the bytes of one block are known.
+struct SchedulerFlags {
+  engine::scheduler::SchedulerOptions options;  // kv_blocks not yet set
+  std::optional<uint64_t> kv_cache_bytes;       // --kv-cache-memory
+  std::string kv_cache_text;                    // as given, for messages
+};
+
+SchedulerFlags scheduler_flags(const Args& args) {
+  SchedulerFlags f;
+  engine::scheduler::SchedulerOptions& o = f.options;
   o.max_num_seqs = args.get_int("max-num-seqs", o.max_num_seqs);
   o.max_num_batched_tokens = args.get_int("max-num-batched-tokens", o.max_num_batched_tokens);
   o.prefix_caching = !args.has("no-prefix-caching");
@@ -111,22 +107,28 @@ engine::scheduler::SchedulerOptions scheduler_flags(const Args& args) {
     throw InvalidInputError("--max-num-batched-tokens: expected --max-num-seqs (" + std::to_string(o.max_num_seqs) +
                             ") .. 1048576, got " + std::to_string(o.max_num_batched_tokens));
   }
-  if (auto memory = args.get("kv-cache-memory")) parse_memory_size(*memory);
-  return o;
+  if (auto memory = args.get("kv-cache-memory")) {
+    f.kv_cache_bytes = parse_memory_size(*memory);
+    f.kv_cache_text = *memory;
+  }
+  return f;
 }
 
-engine::scheduler::SchedulerOptions scheduler_options_from(const Args& args, engine::Engine& engine) {
-  engine::scheduler::SchedulerOptions o = scheduler_flags(args);
+// The scheduler options with the KV pool in blocks: from --kv-cache-memory, or by default max-num-seqs
+// whole contexts capped at half the free RAM, never less than one context.
+engine::scheduler::SchedulerOptions size_kv_pool(const SchedulerFlags& flags, engine::Engine& engine) {
+  engine::scheduler::SchedulerOptions o = flags.options;
   const kv::KvCacheOptions one = engine.model().kv_cache_options(engine.context_size(), 1, engine.kv_cache().options().type);
   const auto block_bytes = static_cast<uint64_t>(kv::kv_block_bytes(one));
   const int64_t context_blocks = one.n_blocks;
   int64_t blocks = 0;
-  if (auto memory = args.get("kv-cache-memory")) {
-    blocks = static_cast<int64_t>(parse_memory_size(*memory) / block_bytes);
+  if (flags.kv_cache_bytes) {
+    blocks = static_cast<int64_t>(*flags.kv_cache_bytes / block_bytes);
     if (blocks < context_blocks) {
-      throw InvalidInputError("--kv-cache-memory " + *memory + " holds " + std::to_string(blocks * one.block_size) +
-                              " tokens, less than one context (--ctx " + std::to_string(engine.context_size()) +
-                              ", " + std::to_string(context_blocks * block_bytes >> 20) + " MiB); raise it or lower --ctx");
+      throw InvalidInputError("--kv-cache-memory " + flags.kv_cache_text + " holds " +
+                              std::to_string(blocks * one.block_size) + " tokens, less than one context (--ctx " +
+                              std::to_string(engine.context_size()) + ", " +
+                              std::to_string(context_blocks * block_bytes >> 20) + " MiB); raise it or lower --ctx");
     }
   } else {
     blocks = context_blocks * o.max_num_seqs;
@@ -170,7 +172,9 @@ int serve_main(int argc, char** argv) {
     if (options.api_keys.empty()) throw InvalidInputError("--api-key-file: '" + *file + "' holds no key");
   }
   for (const auto& o : args.get_all("allowed-origins")) {
-    for (auto& origin : split_commas(o)) options.allowed_origins.push_back(origin);
+    for (auto& origin : split_commas(o)) {
+      if (!origin.empty()) options.allowed_origins.push_back(std::move(origin));
+    }
   }
   const long long max_body = args.get_int("max-body", 8LL << 20);
   if (max_body < 1) throw InvalidInputError("--max-body: expected a positive byte count, got " + std::to_string(max_body));
@@ -181,7 +185,8 @@ int serve_main(int argc, char** argv) {
   const long long port = args.get_int("port", 8000);
   if (port < 0 || port > 65535) throw InvalidInputError("--port: expected 0..65535, got " + std::to_string(port));
 
-  if (!args.has("serial-backend")) scheduler_flags(args);
+  std::optional<SchedulerFlags> scheduler;  // unset with --serial-backend
+  if (!args.has("serial-backend")) scheduler = scheduler_flags(args);
 
   server::OpenAiServer server(options);
   const int bound = server.bind(host, static_cast<int>(port));
@@ -195,10 +200,10 @@ int serve_main(int argc, char** argv) {
   std::fprintf(stderr, "loading model %s\n", model_spec.c_str());
   try {
     engine::Engine engine = engine::Engine::load(model_spec, engine_options);
-    if (args.has("serial-backend")) {
+    if (!scheduler) {
       server.set_backend(std::make_shared<server::SerialBackend>(std::move(engine), static_cast<size_t>(max_waiting)));
     } else {
-      auto scheduler_options = scheduler_options_from(args, engine);
+      auto scheduler_options = size_kv_pool(*scheduler, engine);
       server.set_backend(std::make_shared<server::SchedulerBackend>(std::move(engine), std::move(scheduler_options),
                                                                     static_cast<size_t>(max_waiting)));
     }

@@ -45,5 +45,25 @@ TEST(Args, RejectsBadUsage) {
   EXPECT_THROW(parse({"-n", "12x"}).get_int("n", 0), InvalidInputError);
 }
 
+TEST(Args, SplitCommasKeepsEmptyItems) {
+  EXPECT_EQ(split_commas("a,,b"), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split_commas("x"), (std::vector<std::string>{"x"}));
+  EXPECT_EQ(split_commas(""), (std::vector<std::string>{""}));
+  EXPECT_EQ(split_commas("a,"), (std::vector<std::string>{"a", ""}));
+}
+
+TEST(Args, IntListChecksEveryItemAndNamesTheOption) {
+  EXPECT_EQ(parse_int_list("ids", "0,7,-3", "ids", -5, 10), (std::vector<long long>{0, 7, -3}));
+  for (const char* bad : {"", "1,,2", "1,2,", "1,x", "1,11", "1,-6", "2.5", "99999999999999999999"}) {
+    try {
+      parse_int_list("ids", bad, "token ids", -5, 10);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const InvalidInputError& e) {
+      EXPECT_NE(std::string(e.what()).find("--ids: expected comma-separated token ids -5..10"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hirelm::cli
