@@ -59,9 +59,9 @@ int run_main(int argc, char** argv) {
   const engine::EngineOptions options = engine_options_from(args);
 
   engine::Engine engine = engine::Engine::load(model_spec, options);
-  // A bad schema / regex / grammar fails here, before any output (exit 2).
-  if (request.constraint) engine.compile_constraint(*request.constraint);
   StreamPrinter printer(stdout, ::isatty(::fileno(stdout)) != 0);
+  // generate() compiles the constraint before the first token: a bad schema / regex / grammar fails
+  // before any output (exit 2).
   const auto result = engine.generate(request, [&](const engine::StreamEvent& e) {
     printer.reasoning(e.reasoning_delta);
     printer.content(e.content_delta);
