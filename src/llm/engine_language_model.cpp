@@ -3,8 +3,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
-#include <optional>
 
 #include "engine/scheduler/scheduler.h"
 #include "llm/untrusted_prompt.h"
@@ -112,32 +112,42 @@ void EngineLanguageModel::complete(const std::vector<ChatRequest>& requests, con
   Completions completions;
   std::vector<std::shared_ptr<Sink>> sinks;
   size_t pending = 0;
-  std::optional<std::exception_ptr> callback_error;
+  // The first exception to rethrow: a broken setup while submitting, or what the callback threw. After it
+  // nothing new is submitted and running requests are cancelled (they end within a step), but this call
+  // still waits for every submitted request, so no sink outlives `completions`.
+  std::exception_ptr failure;
   for (size_t i = 0; i < requests.size(); ++i) {
     try {
-      engine::GenerationRequest g = to_generation_request(requests[i]);
-      sinks.push_back(std::make_shared<Sink>(completions, i));
-      scheduler_->submit(std::move(g), sinks.back());
-      ++pending;
+      auto sink = std::make_shared<Sink>(completions, i);
+      scheduler_->submit(to_generation_request(requests[i]), sink);
+      sinks.push_back(std::move(sink));
     } catch (const Error& e) {
-      if (e.kind() == ErrorKind::kInternal) throw;
+      if (e.kind() == ErrorKind::kInternal) {
+        failure = std::current_exception();
+        break;
+      }
       completions.push(i, error_response(e.what()));
-      ++pending;
+    } catch (...) {
+      failure = std::current_exception();
+      break;
     }
+    ++pending;
   }
-  // Every submitted request reports exactly once; wait for all of them even if a callback throws, so no
-  // sink outlives this call's Completions.
+  auto cancel_all = [&] {
+    for (auto& s : sinks) s->cancel();
+  };
+  if (failure) cancel_all();
   for (; pending > 0; --pending) {
     auto [index, response] = completions.pop();
-    if (callback_error) continue;
+    if (failure) continue;
     try {
       on_done(index, response);
     } catch (...) {
-      callback_error = std::current_exception();
-      for (auto& s : sinks) s->cancel();  // stop handing out work: the rest end within a step
+      failure = std::current_exception();
+      cancel_all();
     }
   }
-  if (callback_error) std::rethrow_exception(*callback_error);
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace hirelm::llm

@@ -26,10 +26,8 @@ void init_curl_once() {
 
 std::string endpoint_for(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
-  const std::string suffix = "/chat/completions";
-  if (url.size() >= suffix.size() && url.compare(url.size() - suffix.size(), suffix.size(), suffix) == 0) return url;
-  if (url.size() >= 3 && url.compare(url.size() - 3, 3, "/v1") == 0) return url + suffix;
-  return url + "/v1" + suffix;
+  if (url.ends_with("/chat/completions")) return url;
+  return url + (url.ends_with("/v1") ? "" : "/v1") + "/chat/completions";
 }
 
 size_t append_body(char* data, size_t size, size_t n, void* user) {
@@ -84,7 +82,7 @@ std::string string_field(const json& obj, const char* name) {
 OpenAiClient::OpenAiClient(OpenAiClientOptions options) : options_(std::move(options)) {
   if (options_.urls.empty()) throw InvalidInputError("--llm-url: at least one URL is required");
   for (const auto& u : options_.urls) {
-    if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+    if (!u.starts_with("http://") && !u.starts_with("https://")) {
       throw InvalidInputError("--llm-url: expected an http:// or https:// URL, got '" + u + "'");
     }
     endpoints_.push_back(endpoint_for(u));

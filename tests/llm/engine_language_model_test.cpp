@@ -12,6 +12,7 @@
 #include "screening/pipeline/screening_pipeline.h"
 #include "support/reference.h"
 #include "support/tiny_model.h"
+#include "util/error.h"
 
 namespace hirelm::llm {
 namespace {
@@ -92,6 +93,32 @@ TEST_F(EngineModel, CompletesStartingInReasoningWithRecordedSeed) {
   EXPECT_EQ(out[0].completion_tokens, out[1].completion_tokens);
   EXPECT_EQ(out[0].reasoning + out[0].content, out[1].reasoning + out[1].content);  // same seed, same text
   EXPECT_GT(out[0].prompt_tokens, 0);
+}
+
+TEST_F(EngineModel, ASetupErrorMidBatchWaitsForSubmittedRequestsThenThrows) {
+  // The template drops a role it does not know, and with it the untrusted text: an internal error while
+  // the first request already runs. complete() cancels that one, waits for it, then throws; the model
+  // stays usable.
+  EngineLanguageModel model(*engine_, "engine:tiny");
+  ChatRequest running;
+  running.messages.push_back(ChatMessage{"user", {{"Rate: ", false}, {"resume text", true}}});
+  running.max_tokens = 500;
+  ChatRequest broken;
+  broken.messages.push_back(ChatMessage{"narrator", {{"resume text", true}}});
+  size_t callbacks = 0;
+  try {
+    model.complete({running, broken}, [&](size_t, const ChatResponse&) { ++callbacks; });
+    ADD_FAILURE() << "expected an internal error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+    EXPECT_NE(std::string(e.what()).find("untrusted"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(callbacks, 0u);
+  running.max_tokens = 3;
+  const auto out = model.complete_all({running});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].ok()) << out[0].error;
+  EXPECT_GT(out[0].completion_tokens, 0);
 }
 
 TEST_F(EngineModel, ABatchSharesItsJobDescriptionThroughThePrefixCache) {
