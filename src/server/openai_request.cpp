@@ -130,8 +130,10 @@ void parse_max_tokens(const json& body, OpenAiRequest& r, const char* name) {
 using OrderedJson = nlohmann::ordered_json;
 using engine::OutputConstraint;
 
-// The same member path in the key-ordered copy of the body (null when there is none).
-const OrderedJson* ordered_at(const OrderedJson* root, std::initializer_list<const char*> path) {
+// The value at a member path (null when `root` is null or a step is missing or not an object). Used on
+// the body and on its key-ordered copy alike.
+template <typename JsonT>
+const JsonT* member_at(const JsonT* root, std::initializer_list<const char*> path) {
   for (const char* key : path) {
     if (!root || !root->is_object()) return nullptr;
     auto it = root->find(key);
@@ -208,7 +210,7 @@ void parse_constraint(const json& body, const OrderedJson* ordered, OpenAiReques
       const json* schema = field(*js, "schema");
       if (!schema) bad("response_format.json_schema.schema", "required");
       set("response_format", make_constraint(Kind::kJsonSchema,
-                                             schema_text(*schema, ordered_at(ordered, {"response_format", "json_schema", "schema"}),
+                                             schema_text(*schema, member_at(ordered, {"response_format", "json_schema", "schema"}),
                                                          "response_format.json_schema.schema")));
     } else if (*type != "text") {
       bad("response_format.type", "expected text, json_object or json_schema, got " + type->dump());
@@ -229,7 +231,7 @@ void parse_constraint(const json& body, const OrderedJson* ordered, OpenAiReques
     if (const json* v = field(*so, "json")) {
       ++given;
       set("structured_outputs.json",
-          make_constraint(Kind::kJsonSchema, schema_text(*v, ordered_at(ordered, {"structured_outputs", "json"}),
+          make_constraint(Kind::kJsonSchema, schema_text(*v, member_at(ordered, {"structured_outputs", "json"}),
                                                          "structured_outputs.json")));
     }
     if (const json* v = field(*so, "regex")) {
@@ -257,7 +259,7 @@ void parse_constraint(const json& body, const OrderedJson* ordered, OpenAiReques
     throw ApiError(ApiErrorKind::kUnsupported, "guided_whitespace_pattern: not supported", "guided_whitespace_pattern");
   }
   if (const json* v = field(body, "guided_json")) {
-    set("guided_json", make_constraint(Kind::kJsonSchema, schema_text(*v, ordered_at(ordered, {"guided_json"}), "guided_json")));
+    set("guided_json", make_constraint(Kind::kJsonSchema, schema_text(*v, member_at(ordered, {"guided_json"}), "guided_json")));
   }
   if (const json* v = field(body, "guided_regex")) {
     set("guided_regex", make_constraint(Kind::kRegex, text_field(*v, "guided_regex")));
@@ -281,14 +283,8 @@ void parse_constraint(const json& body, const OrderedJson* ordered, OpenAiReques
 // True when the body carries a JSON schema whose property order the ordered re-parse should keep.
 bool has_schema(const json& body) {
   auto object_at = [&](std::initializer_list<const char*> path) {
-    const json* v = &body;
-    for (const char* key : path) {
-      if (!v->is_object()) return false;
-      auto it = v->find(key);
-      if (it == v->end()) return false;
-      v = &*it;
-    }
-    return v->is_object();
+    const json* v = member_at(&body, path);
+    return v && v->is_object();
   };
   return object_at({"response_format", "json_schema", "schema"}) || object_at({"structured_outputs", "json"}) ||
          object_at({"guided_json"});
