@@ -59,7 +59,6 @@ std::shared_ptr<const Grammar> GrammarCache::get(ConstraintForm form, std::strin
     case ConstraintForm::kGbnf: flat = compile_gbnf(text); break;
   }
   auto grammar = std::make_shared<const Grammar>(std::move(flat), vocabulary());
-  HIRELM_CHECK(grammar != nullptr);
   std::lock_guard lock(mutex_);
   auto [it, inserted] = grammars_.emplace(key, grammar);
   if (!inserted) return it->second;

@@ -4,9 +4,7 @@
 // reasoning free and constrains the answer. The real 151,665-token vocabulary is exercised too.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
+#include "ajv_validator.h"
 #include "grammar_test_util.h"
 #include "support/reference.h"
 
@@ -15,12 +13,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string source_path(const std::string& rel) { return std::string(HIRELM_SOURCE_DIR) + "/" + rel; }
-
-Json resume_schema() {
-  std::ifstream in(source_path("src/engine/grammar/resume_schema.json"));
-  return Json::parse(in);
-}
+using ::hirelm::test::resume_schema;
+using ::hirelm::test::run_ajv;
 
 std::vector<Json> test_schemas() {
   std::vector<Json> s;
@@ -53,45 +47,8 @@ std::vector<Json> test_schemas() {
   return s;
 }
 
-bool ajv_available(std::string* why) {
-  if (!std::filesystem::exists(source_path("node_modules/ajv")) ||
-      !std::filesystem::exists(source_path("node_modules/ajv-formats"))) {
-    *why = "node_modules/ajv or ajv-formats is missing (run `npm ci` in the repository root)";
-    return false;
-  }
-  std::string out;
-  if (hirelm::test::run_command("node --version", "", &out) != 0) {
-    *why = "node is not installed";
-    return false;
-  }
-  return true;
-}
-
-// Validates (schema index, output) records with ajv; returns the node report.
-Json run_ajv(const std::vector<Json>& schemas, const std::vector<std::pair<size_t, std::string>>& outputs) {
-  auto dir = std::filesystem::temp_directory_path() / ("hirelm_grammar_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  {
-    std::ofstream s(dir / "schemas.json");
-    s << Json{{"schemas", schemas}}.dump();
-    std::ofstream o(dir / "outputs.jsonl");
-    for (const auto& [i, text] : outputs) o << Json{{"schema", i}, {"output", text}}.dump() << "\n";
-  }
-  std::string out;
-  int rc = hirelm::test::run_command("node " + source_path("tests/engine/grammar/validate_outputs.js") + " " +
-                                         (dir / "schemas.json").string() + " " + (dir / "outputs.jsonl").string(),
-                                     "", &out);
-  std::filesystem::remove_all(dir);
-  EXPECT_EQ(rc, 0) << out;
-  return rc == 0 ? Json::parse(out) : Json{{"records", 0}, {"failures", -1}};
-}
-
 TEST(Generation, ThousandRandomJsonGenerationsValidateWithAjv) {
-  std::string why;
-  if (!ajv_available(&why)) {
-    if (std::getenv("HIRELM_REQUIRE_REFERENCE") != nullptr) FAIL() << why;
-    GTEST_SKIP() << why;
-  }
+  HIRELM_REQUIRE_AJV();
   const auto& sv = test::small_vocab();
   auto schemas = test_schemas();
   std::vector<std::shared_ptr<const Grammar>> grammars;
@@ -119,11 +76,7 @@ TEST(Generation, ThousandRandomJsonGenerationsValidateWithAjv) {
 
 TEST(Generation, AjvRejectsWhatTheConstraintWouldRefuse) {
   // The validator is live: outputs that break the schema are counted as failures.
-  std::string why;
-  if (!ajv_available(&why)) {
-    if (std::getenv("HIRELM_REQUIRE_REFERENCE") != nullptr) FAIL() << why;
-    GTEST_SKIP() << why;
-  }
+  HIRELM_REQUIRE_AJV();
   auto schemas = test_schemas();
   Json report = run_ajv(schemas, {{1, R"({"id":2000,"ok":true,"tags":["a"]})"}, {2, "not json"},
                                   {2, R"({"born":"2023-02-29","mail":"a@b.co","kind":"person","n":5})"}});

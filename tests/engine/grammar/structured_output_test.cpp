@@ -8,9 +8,7 @@
 // Chinese words and many tokens that end with a quote (so random strings stay short and the suite fast),
 // and added tokens <eos> (special, EOS), <think>, </think>, <ctl> (special).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -20,19 +18,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ajv_validator.h"
 #include "engine/engine.h"
 #include "engine/tokenizer/byte_level.h"
 #include "support/reference.h"
 #include "support/tiny_model.h"
+#include "tests/engine/tokenizer/tiny_tokenizer.h"
 #include "util/error.h"
 
 namespace hirelm::engine {
 namespace {
 
 using Json = nlohmann::ordered_json;
-namespace fs = std::filesystem;
 
-std::string source_path(const std::string& rel) { return std::string(HIRELM_SOURCE_DIR) + "/" + rel; }
+using ::hirelm::test::run_ajv;
 
 // The extra ordinary tokens, as raw bytes.
 std::vector<std::string> extra_tokens() {
@@ -46,6 +45,8 @@ std::vector<std::string> extra_tokens() {
   return t;
 }
 
+// The tokenizer tests' tiny tokenizer (same pre-tokenizer, decoder and normalizer) with this suite's
+// vocabulary, no merges and the added tokens <eos>, <think>, </think>, <ctl>.
 nlohmann::json tokenizer_json(int32_t* n_tokens) {
   using nlohmann::json;
   json vocab = json::object();
@@ -55,25 +56,14 @@ nlohmann::json tokenizer_json(int32_t* n_tokens) {
   json added = json::array();
   for (auto [content, special] : {std::pair<const char*, bool>{"<eos>", true}, {"<think>", false},
                                   {"</think>", false}, {"<ctl>", true}}) {
-    added.push_back({{"id", id++}, {"content", content}, {"single_word", false}, {"lstrip", false},
-                     {"rstrip", false}, {"normalized", false}, {"special", special}});
+    added.push_back(test::added_token(id++, content, special));
   }
   *n_tokens = id;
-  json split = {{"type", "Split"},
-                {"pattern",
-                 {{"Regex",
-                   R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)"}}},
-                {"behavior", "Isolated"},
-                {"invert", false}};
-  json byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}};
-  return json{{"version", "1.0"},
-              {"added_tokens", added},
-              {"normalizer", {{"type", "NFC"}}},
-              {"pre_tokenizer", {{"type", "Sequence"}, {"pretokenizers", json::array({split, byte_level})}}},
-              {"decoder", byte_level},
-              {"model",
-               {{"type", "BPE"}, {"vocab", vocab}, {"merges", json::array()}, {"byte_fallback", false},
-                {"ignore_merges", false}}}};
+  json tok = test::tiny_tokenizer();
+  tok["model"]["vocab"] = vocab;
+  tok["model"]["merges"] = json::array();
+  tok["added_tokens"] = added;
+  return tok;
 }
 
 // One engine for the whole suite (building it writes and loads a model).
@@ -134,8 +124,7 @@ Engine* StructuredOutput::engine_ = nullptr;
 
 std::vector<Json> test_schemas() {
   std::vector<Json> s;
-  std::ifstream in(source_path("src/engine/grammar/resume_schema.json"));
-  s.push_back(Json::parse(in));
+  s.push_back(::hirelm::test::resume_schema());
   for (const char* text : {
            R"({"type":"object","properties":{"id":{"type":"integer","minimum":-50,"maximum":1234},
                "score":{"type":"number","minimum":-2.5,"maximum":10},"ok":{"type":"boolean"},
@@ -161,42 +150,8 @@ std::vector<Json> test_schemas() {
   return s;
 }
 
-bool ajv_available(std::string* why) {
-  if (!fs::exists(source_path("node_modules/ajv")) || !fs::exists(source_path("node_modules/ajv-formats"))) {
-    *why = "node_modules/ajv or ajv-formats is missing (run `npm ci` in the repository root)";
-    return false;
-  }
-  std::string out;
-  if (hirelm::test::run_command("node --version", "", &out) != 0) {
-    *why = "node is not installed";
-    return false;
-  }
-  return true;
-}
-
-// Validates (schema index, output) records with ajv (tests/engine/grammar/validate_outputs.js).
-Json run_ajv(const std::vector<Json>& schemas, const std::vector<std::pair<size_t, std::string>>& outputs) {
-  test::TempDir dir;
-  {
-    std::ofstream s(dir.file("schemas.json"));
-    s << Json{{"schemas", schemas}}.dump();
-    std::ofstream o(dir.file("outputs.jsonl"));
-    for (const auto& [i, text] : outputs) o << Json{{"schema", i}, {"output", text}}.dump() << "\n";
-  }
-  std::string out;
-  const int rc = hirelm::test::run_command("node " + source_path("tests/engine/grammar/validate_outputs.js") + " " +
-                                               dir.file("schemas.json") + " " + dir.file("outputs.jsonl"),
-                                           "", &out);
-  EXPECT_EQ(rc, 0) << out;
-  return rc == 0 ? Json::parse(out) : Json{{"records", 0}, {"failures", -1}};
-}
-
 TEST_F(StructuredOutput, ThousandGenerationsThroughTheEngineValidateWithAjv) {
-  std::string why;
-  if (!ajv_available(&why)) {
-    if (std::getenv("HIRELM_REQUIRE_REFERENCE") != nullptr) FAIL() << why;
-    GTEST_SKIP() << why;
-  }
+  HIRELM_REQUIRE_AJV();
   auto schemas = test_schemas();
   const size_t json_object_index = schemas.size();
   schemas.push_back(Json::parse(R"({"type":"object"})"));  // validates the json_object generations
