@@ -1,10 +1,8 @@
 #include "screening/pipeline/screening_pipeline.h"
 
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +18,7 @@
 #include "screening/scoring/score_request.h"
 #include "screening/scoring/score_summary.h"
 #include "util/error.h"
+#include "util/mapped_file.h"
 
 namespace hirelm::screening {
 
@@ -38,13 +37,6 @@ uint64_t mix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  if (in) ss << in.rdbuf();
-  return ss.str();
-}
-
 json opt_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 std::optional<double> opt_double(const json& j, const char* key) {
@@ -60,8 +52,10 @@ void add_flag(std::vector<std::string>& flags, const std::string& f) {
   flags.push_back(f);
 }
 
+// One language's prompts, and the hashes a stored stage result must carry to be reused by this run.
 struct Templates {
   PromptTemplate profile, score, feedback;
+  std::string profile_hash, score_hash, feedback_hash;
 };
 
 }  // namespace
@@ -98,21 +92,9 @@ class ScreeningPipeline::Impl {
 
  private:
   const Templates& templates(const std::string& lang);
-  std::string profile_hash(const std::string& lang) {
-    return sha256_tagged(templates(lang).profile.hash + "\n" + std::string(profile::profile_schema_json()));
-  }
-  std::string score_hash(const std::string& lang) {
-    json params = {{"rubric", prompt_rubric_hash(templates(lang).score, p_.job_)},
-                   {"samples", p_.options_.samples},
-                   {"seed", p_.options_.seed},
-                   {"blind", p_.options_.blind},
-                   {"temperature", p_.options_.temperature},
-                   {"model", p_.model_.model_id()}};
-    return sha256_tagged(params.dump());
-  }
-  std::string feedback_hash(const std::string& lang) {
-    return sha256_tagged(templates(lang).feedback.hash + "\n" + score_hash(lang));
-  }
+  const std::string& profile_hash(const std::string& lang) { return templates(lang).profile_hash; }
+  const std::string& score_hash(const std::string& lang) { return templates(lang).score_hash; }
+  const std::string& feedback_hash(const std::string& lang) { return templates(lang).feedback_hash; }
   // The stored result of `stage` if it was made with `hash`.
   std::optional<store::StageResult> reusable(const Candidate& c, const char* stage, const std::string& hash) {
     auto r = p_.store_.load_stage_result(job_id_, c.document_id, stage);
@@ -121,6 +103,15 @@ class ScreeningPipeline::Impl {
     if (v.is_discarded() || !v.is_object() || v.value("hash", "") != hash) return std::nullopt;
     ++report_.reused_stages;
     return r;
+  }
+  // An empty result of `stage` for candidate `c` in this run.
+  store::StageResult new_result(const Candidate& c, const char* stage) const {
+    store::StageResult sr;
+    sr.job_id = job_id_;
+    sr.document_id = c.document_id;
+    sr.run_id = run_id_;
+    sr.stage = stage;
+    return sr;
   }
   void count(const llm::ChatResponse& r) {
     ++report_.llm_requests;
@@ -147,8 +138,18 @@ const Templates& ScreeningPipeline::Impl::templates(const std::string& lang) {
   auto it = templates_.find(lang);
   if (it == templates_.end()) {
     const std::string& dir = p_.options_.prompts_dir;
-    it = templates_.emplace(lang, Templates{load_prompt(dir, lang, "profile"), load_prompt(dir, lang, "score"),
-                                            load_prompt(dir, lang, "feedback")}).first;
+    Templates t{load_prompt(dir, lang, "profile"), load_prompt(dir, lang, "score"), load_prompt(dir, lang, "feedback"),
+                "", "", ""};
+    t.profile_hash = sha256_tagged(t.profile.hash + "\n" + std::string(profile::profile_schema_json()));
+    const json params = {{"rubric", prompt_rubric_hash(t.score, p_.job_)},
+                         {"samples", p_.options_.samples},
+                         {"seed", p_.options_.seed},
+                         {"blind", p_.options_.blind},
+                         {"temperature", p_.options_.temperature},
+                         {"model", p_.model_.model_id()}};
+    t.score_hash = sha256_tagged(params.dump());
+    t.feedback_hash = sha256_tagged(t.feedback.hash + "\n" + t.score_hash);
+    it = templates_.emplace(lang, std::move(t)).first;
   }
   return it->second;
 }
@@ -179,7 +180,12 @@ void ScreeningPipeline::Impl::intake(const std::vector<std::string>& paths) {
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInternal) throw;
       c.error = e.what();
-      const std::string bytes = read_bytes(path);
+      std::string bytes;
+      try {
+        bytes = read_file(path);
+      } catch (const Error&) {
+        // unreadable: identified by its path below
+      }
       in.content_hash = sha256_tagged(bytes.empty() ? "unreadable:" + path : bytes);
     }
     json meta = {{"flags", c.flags}, {"error", c.error}};
@@ -247,11 +253,7 @@ void ScreeningPipeline::Impl::profile_stage() {
         failed.push_back(pending[k]);
         return;
       }
-      store::StageResult sr;
-      sr.job_id = job_id_;
-      sr.document_id = c.document_id;
-      sr.run_id = run_id_;
-      sr.stage = kStageProfile;
+      store::StageResult sr = new_result(c, kStageProfile);
       json value = {{"hash", profile_hash(c.lang)}};
       if (parsed) {
         profile::check_profile(*parsed, c.doc.text, today);
@@ -282,11 +284,7 @@ void ScreeningPipeline::Impl::profile_stage() {
 
 void ScreeningPipeline::Impl::save_score(Candidate& c, std::vector<ScoreSample>& samples) {
   const ScoreSummary sum = summarize_samples(samples);
-  store::StageResult sr;
-  sr.job_id = job_id_;
-  sr.document_id = c.document_id;
-  sr.run_id = run_id_;
-  sr.stage = kStageScore;
+  store::StageResult sr = new_result(c, kStageScore);
   sr.status = sum.scored > 0 ? "scored" : "no_score";
   json samples_json = json::array();
   for (const auto& s : sum.samples) samples_json.push_back(opt_json(s));
@@ -399,9 +397,8 @@ void ScreeningPipeline::Impl::score_stage() {
       Candidate& c = cands_[wk.cand];
       auto norm = normalized.find(wk.cand);
       if (norm == normalized.end()) norm = normalized.emplace(wk.cand, normalize_for_match(c.scoring_text)).first;
-      llm::ChatResponse with_seed = resp;
-      if (!with_seed.seed) with_seed.seed = reqs[k].seed;
-      ScoreSample sample = parse_score_response(with_seed, p_.job_, norm->second);
+      ScoreSample sample = parse_score_response(resp, p_.job_, norm->second);
+      if (!resp.seed) sample.seed = reqs[k].seed.value_or(0);
       sample.attempts = attempt + 1;
       wk.samples[static_cast<size_t>(s)] = std::move(sample);
       if (!wk.samples[static_cast<size_t>(s)].total && attempt == 0) wk.retry.push_back(s);
@@ -451,11 +448,7 @@ void ScreeningPipeline::Impl::feedback_stage() {
         failed.push_back(pending[k]);
         return;
       }
-      store::StageResult sr;
-      sr.job_id = job_id_;
-      sr.document_id = c.document_id;
-      sr.run_id = run_id_;
-      sr.stage = kStageFeedback;
+      store::StageResult sr = new_result(c, kStageFeedback);
       sr.status = text.empty() ? "error" : "ok";
       sr.value_json = json{{"hash", feedback_hash(c.lang)}, {"lang", c.lang}, {"text", text}}.dump();
       sr.samples.push_back({0, static_cast<int64_t>(resp.seed.value_or(reqs[k].seed.value_or(0))), resp.reasoning,

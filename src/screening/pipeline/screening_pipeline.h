@@ -69,7 +69,7 @@ class ScreeningPipeline {
 uint64_t sample_seed(uint64_t base, const std::string& content_hash, int index, int attempt);
 
 // The ranked table printed at the end: rank, score (median and range), name, degree, years, must-haves,
-// flags, file. `color` adds nothing but bold headers on a terminal.
+// flags, file.
 std::string format_ranked_table(const std::vector<exports::ExportCandidate>& ranked);
 
 }  // namespace hirelm::screening

@@ -8,8 +8,9 @@ namespace hirelm::screening {
 
 std::string normalize_for_match(std::string_view text) {
   utf8proc_uint8_t* folded = nullptr;
+  // Combining marks are kept (no UTF8PROC_STRIPMARK): "é" and "e" are different letters.
   const auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                                      UTF8PROC_STRIPMARK * 0 | UTF8PROC_IGNORE);
+                                                      UTF8PROC_IGNORE);
   std::string out;
   // Drop invalid bytes first so utf8proc accepts the text.
   std::string clean;

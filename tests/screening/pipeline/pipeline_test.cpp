@@ -252,8 +252,10 @@ TEST_F(PipelineTest, KillDashNineThenRerunLosesAndRepeatsNothing) {
   std::vector<std::string> paths;
   for (int i = 0; i < 6; ++i) paths.push_back(resume("r" + std::to_string(i) + ".txt", "cand" + std::to_string(i), "7"));
   std::atomic<int> score_calls{0};
+  std::atomic<int> profile_calls{0};
   test::ScriptedLlmServer server([&](const json& req, int call) {
     if (kind_of(req) == Kind::kScore) ++score_calls;
+    if (kind_of(req) == Kind::kProfile) ++profile_calls;
     ScriptedReply r = script(req, call);
     r.delay_ms = 20;
     return r;
@@ -277,6 +279,8 @@ TEST_F(PipelineTest, KillDashNineThenRerunLosesAndRepeatsNothing) {
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status));
   const int score_before = score_calls.load();
+  const int profile_before = profile_calls.load();
+  EXPECT_EQ(profile_before, 6);  // the profile stage had finished before the kill
 
   size_t stored_scores = 0;
   {
@@ -291,6 +295,7 @@ TEST_F(PipelineTest, KillDashNineThenRerunLosesAndRepeatsNothing) {
   for (const auto& c : report.candidates) EXPECT_EQ(c.status, "scored") << c.file;
   // Nothing redone: the rerun scored exactly the candidates the killed run had not stored.
   EXPECT_EQ(score_calls.load() - score_before, static_cast<int>(3 * (6 - stored_scores)));
+  EXPECT_EQ(profile_calls.load(), profile_before);  // every stored profile was reused
   store::Store db((dir_ / "hirelm.db").string());
   const auto job_id = db.upsert_job({job_.content_hash, job_.title, job_.description, (dir_ / "job.md").string()});
   const auto results = db.load_results(job_id);
