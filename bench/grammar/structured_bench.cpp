@@ -126,19 +126,22 @@ RunResult run(Engine& engine, const GenerationRequest& base, int parallel, int64
     bool any = false;
     for (size_t i = 0; i < slots.size(); ++i) {
       const bool done = produced[i] >= tokens_per_slot;
-      if (slots[i]->finished() || done) {
-        if (slots[i]->finished()) {
-          if (slots[i]->constraint() && slots[i]->constraint()->is_complete()) ++r.completed;
-          r.outputs.push_back(slots[i]->tokens());
-          if (!done) start_slot(i);
+      // A finished sequence is recorded once: replaced while its slot has tokens left, else dropped.
+      if (slots[i] && slots[i]->finished()) {
+        if (slots[i]->constraint() && slots[i]->constraint()->is_complete()) ++r.completed;
+        r.outputs.push_back(slots[i]->tokens());
+        if (done) {
+          slots[i].reset();
+        } else {
+          start_slot(i);
         }
       }
-      any = any || produced[i] < tokens_per_slot;
+      any = any || !done;
     }
     if (!any) break;
   }
   for (auto& s : slots) {
-    if (!s->finished()) r.outputs.push_back(s->tokens());
+    if (s) r.outputs.push_back(s->tokens());  // cut by the token budget
   }
   return r;
 }
