@@ -14,13 +14,39 @@ namespace hirelm::server {
 namespace {
 
 // Sample lines of a Prometheus text page: "name{labels}" -> value text. Comments are checked to come
-// in HELP, TYPE pairs naming the series that follows.
+// in HELP, TYPE pairs naming the series that follows: each sample belongs to the family the last TYPE
+// line named (a histogram's samples are NAME_bucket, NAME_sum and NAME_count).
 std::map<std::string, std::string> samples_of(const std::string& page) {
   std::map<std::string, std::string> out;
   std::istringstream in(page);
   std::string line;
+  std::string help_name;  // named by the last HELP line, until its TYPE line
+  std::string family;     // named by the last TYPE line
+  std::string type;
+  auto word = [](const std::string& text, size_t from) { return text.substr(from, text.find(' ', from) - from); };
   while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty()) continue;
+    if (line.rfind("# HELP ", 0) == 0) {
+      EXPECT_TRUE(help_name.empty()) << "two HELP lines in a row: " << line;
+      help_name = word(line, 7);
+      continue;
+    }
+    if (line.rfind("# TYPE ", 0) == 0) {
+      family = word(line, 7);
+      EXPECT_EQ(family, help_name) << "TYPE without its HELP: " << line;
+      type = line.substr(7 + family.size() + 1);
+      help_name.clear();
+      continue;
+    }
+    EXPECT_NE(line[0], '#') << line;
+    EXPECT_TRUE(help_name.empty()) << "HELP " << help_name << " without TYPE before " << line;
+    const std::string name = line.substr(0, line.find('{'));
+    if (type == "histogram") {
+      EXPECT_TRUE(name == family + "_bucket" || name == family + "_sum" || name == family + "_count")
+          << name << " under " << family;
+    } else {
+      EXPECT_EQ(name, family) << line;
+    }
     const size_t space = line.rfind(' ');
     EXPECT_NE(space, std::string::npos) << line;
     out[line.substr(0, space)] = line.substr(space + 1);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <numeric>
 #include <set>
 #include <vector>
@@ -229,10 +230,17 @@ TEST(KvCache, RefcountsBalanceUnderRandomUse) {
     }
     int64_t refs = 0;
     std::set<int32_t> distinct;
+    std::map<int32_t, int32_t> holders;  // block -> live sequences whose table holds it
     for (int32_t s : live) {
-      for (int32_t b : cache.block_table(s)) distinct.insert(b);
+      for (int32_t b : cache.block_table(s)) {
+        distinct.insert(b);
+        ++holders[b];
+      }
     }
-    for (int32_t b = 0; b < 32; ++b) refs += cache.block_refs(b) > 0 ? 1 : 0;
+    for (int32_t b = 0; b < 32; ++b) {
+      refs += cache.block_refs(b) > 0 ? 1 : 0;
+      ASSERT_EQ(cache.block_refs(b), holders.count(b) > 0 ? holders[b] : 0) << "block " << b << " step " << step;
+    }
     ASSERT_EQ(refs, static_cast<int64_t>(distinct.size()));
     ASSERT_EQ(cache.n_used_blocks(), refs);
   }
