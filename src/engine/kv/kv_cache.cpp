@@ -34,9 +34,9 @@ size_t kv_block_bytes(const KvCacheOptions& options) {
 KvCache::KvCache(const KvCacheOptions& options) : options_(options) {
   HIRELM_CHECK(options.n_layers > 0 && options.n_heads_kv > 0 && options.head_dim > 0);
   HIRELM_CHECK(options.block_size > 0 && options.n_blocks > 0);
-  size_t bytes = pool_bytes() / 2;
-  k_pool_.resize(bytes);
-  v_pool_.resize(bytes);
+  const size_t bytes = pool_bytes() / 2;
+  k_pool_ = allocate_pool(bytes);
+  v_pool_ = allocate_pool(bytes);
   free_blocks_.reserve(static_cast<size_t>(options.n_blocks));
   // Handed out lowest index first: pop_back() takes the last element.
   for (int64_t b = options.n_blocks - 1; b >= 0; --b) free_blocks_.push_back(static_cast<int32_t>(b));
@@ -193,11 +193,17 @@ void KvCache::clear() {
   while (!sequences_.empty()) remove(sequences_.begin()->first);
 }
 
-uint8_t* KvCache::slot(const std::vector<uint8_t>& pool, int64_t layer, int32_t block, int64_t offset) const {
+KvCache::Pool KvCache::allocate_pool(size_t bytes) {
+  Pool pool(static_cast<uint8_t*>(std::calloc(bytes, 1)));
+  if (!pool) throw UnsupportedError("KV cache: cannot allocate " + std::to_string(bytes >> 20) + " MiB");
+  return pool;
+}
+
+uint8_t* KvCache::slot(const Pool& pool, int64_t layer, int32_t block, int64_t offset) const {
   HIRELM_CHECK(layer >= 0 && layer < options_.n_layers);
   HIRELM_CHECK(block >= 0 && block < options_.n_blocks);
   size_t index = static_cast<size_t>((layer * options_.n_blocks + block) * options_.block_size + offset);
-  return const_cast<uint8_t*>(pool.data()) + index * row_bytes();
+  return pool.get() + index * row_bytes();
 }
 
 void KvCache::write(int64_t layer, int32_t seq_id, int64_t pos, const float* k, const float* v) {

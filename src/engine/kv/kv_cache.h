@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <span>
@@ -112,7 +113,15 @@ class KvCache {
   const void* v_block(int64_t layer, int32_t block) const;
 
  private:
-  uint8_t* slot(const std::vector<uint8_t>& pool, int64_t layer, int32_t block, int64_t offset) const;
+  // Zeroed pool memory that the kernel maps lazily: calloc of a large size takes fresh pages without
+  // writing them, so a pool sized for many contexts costs RAM only as blocks are first used.
+  struct FreeDeleter {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  using Pool = std::unique_ptr<uint8_t[], FreeDeleter>;
+  static Pool allocate_pool(size_t bytes);
+
+  uint8_t* slot(const Pool& pool, int64_t layer, int32_t block, int64_t offset) const;
   // A block for exclusive use (refcount 1): from the free list, else the least recently used idle
   // cached block. The caller has checked n_free_blocks().
   int32_t take_block();
@@ -120,8 +129,8 @@ class KvCache {
   void release_block(int32_t block);
 
   KvCacheOptions options_;
-  std::vector<uint8_t> k_pool_;  // [n_layers, n_blocks, block_size, row_elements]
-  std::vector<uint8_t> v_pool_;  // same layout
+  Pool k_pool_;  // [n_layers, n_blocks, block_size, row_elements]
+  Pool v_pool_;  // same layout
   std::vector<int32_t> free_blocks_;
   std::vector<int32_t> refs_;    // [n_blocks] sequences referencing each block
   std::unique_ptr<PrefixCache> prefix_;  // null when prefix caching is off

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <set>
@@ -66,6 +69,32 @@ TEST(KvCache, PoolIsNBlocksOfBlockBytes) {
   o.type = KvType::kF16;
   EXPECT_EQ(kv_block_bytes(o), 2u * 1 * kBlock * 1 * 2 * 2);
   EXPECT_EQ(KvCache(o).pool_bytes(), 8 * kv_block_bytes(o));
+}
+
+// Resident memory of this process in bytes (/proc/self/statm, field 2, in pages).
+size_t resident_bytes() {
+  std::ifstream in("/proc/self/statm");
+  size_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+TEST(KvCache, ALargePoolCostsMemoryOnlyAsBlocksAreUsed) {
+  // A server sizes its pool for many contexts at start-up; the pages must not all be touched then.
+  KvCacheOptions o = options(1, false);
+  o.n_layers = 28;
+  o.n_heads_kv = 2;
+  o.head_dim = 128;
+  o.block_size = 16;
+  o.n_blocks = 4096;  // 28 * 2 * 128 * 16 * 4096 * 4 bytes * 2 = 3.5 GiB
+  const size_t before = resident_bytes();
+  KvCache cache(o);
+  ASSERT_GT(cache.pool_bytes(), size_t{3} << 30);
+  EXPECT_LT(resident_bytes() - before, size_t{64} << 20);
+  // Fresh blocks read as zeros.
+  cache.resize(0, 16);
+  const auto* k = static_cast<const float*>(cache.k_block(27, cache.block_table(0)[0]));
+  for (int i = 0; i < 16 * 2 * 128; ++i) ASSERT_EQ(k[i], 0.0f);
 }
 
 TEST(KvCache, PrefixCachingOffAttachesNothing) {
