@@ -34,6 +34,9 @@ struct ChatRequest {
   // A JSON schema (text) the answer must follow; empty = free text. Implementations that cannot enforce
   // it still pass it on (HTTP: response_format json_schema) and the caller validates the answer anyway.
   std::string json_schema;
+  // Generate exactly max_tokens, past end-of-sequence (benchmarks with random weights). Sent to HTTP
+  // servers as "ignore_eos", which vLLM and llama-server accept.
+  bool ignore_eos = false;
 };
 
 struct ChatResponse {

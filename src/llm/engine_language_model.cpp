@@ -91,6 +91,7 @@ engine::GenerationRequest EngineLanguageModel::to_generation_request(const ChatR
   g.sampling.top_p = request.top_p;
   if (request.seed) g.sampling.seed = *request.seed;
   g.max_tokens = request.max_tokens;
+  g.ignore_eos = request.ignore_eos;
   if (!request.json_schema.empty()) {
     // The answer (after </think>) is constrained to the schema, so the profile JSON is valid every time.
     engine::OutputConstraint constraint;

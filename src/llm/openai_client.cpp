@@ -105,6 +105,7 @@ std::string OpenAiClient::request_body(const ChatRequest& request, const std::st
   body["top_p"] = request.top_p;
   body["max_tokens"] = request.max_tokens;
   if (request.seed) body["seed"] = *request.seed;
+  if (request.ignore_eos) body["ignore_eos"] = true;
   if (!request.json_schema.empty()) {
     json schema = json::parse(request.json_schema, nullptr, false);
     if (!schema.is_discarded()) {

@@ -95,6 +95,21 @@ TEST_F(EngineModel, CompletesStartingInReasoningWithRecordedSeed) {
   EXPECT_GT(out[0].prompt_tokens, 0);
 }
 
+TEST_F(EngineModel, IgnoreEosReachesTheEngineAndRunsToMaxTokens) {
+  // (The engine's own tests check that ignore_eos generates past end-of-sequence.)
+  EngineLanguageModel model(*engine_, "engine:tiny");
+  ChatRequest r;
+  r.messages.push_back(ChatMessage::user("Rate this."));
+  r.max_tokens = 12;
+  EXPECT_FALSE(model.to_generation_request(r).ignore_eos);
+  r.ignore_eos = true;
+  EXPECT_TRUE(model.to_generation_request(r).ignore_eos);
+  const auto out = model.complete_all({r});
+  ASSERT_TRUE(out[0].ok()) << out[0].error;
+  EXPECT_EQ(out[0].completion_tokens, 12);
+  EXPECT_EQ(out[0].finish_reason, "length");
+}
+
 TEST_F(EngineModel, ASetupErrorMidBatchWaitsForSubmittedRequestsThenThrows) {
   // The template drops a role it does not know, and with it the untrusted text: an internal error while
   // the first request already runs. complete() cancels that one, waits for it, then throws; the model

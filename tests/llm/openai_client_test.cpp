@@ -75,6 +75,10 @@ TEST(OpenAiClient, SendsR1SettingsNoSystemRoleAndApiKey) {
   EXPECT_EQ(reqs[0]["response_format"]["type"], "json_schema");
   EXPECT_EQ(reqs[0]["response_format"]["json_schema"]["schema"]["type"], "object");
   EXPECT_EQ(server.auth_headers()[0], "Bearer sk-test");
+  EXPECT_FALSE(reqs[0].contains("ignore_eos"));
+  r.ignore_eos = true;
+  client.complete_all({r});
+  EXPECT_EQ(server.requests().at(1)["ignore_eos"], true);
 }
 
 TEST(OpenAiClient, TruncationAndUnclosedThinkAreReported) {
