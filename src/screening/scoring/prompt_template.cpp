@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "screening/job/sha256.h"
 #include "util/error.h"
@@ -30,13 +31,18 @@ std::vector<std::string> template_placeholders(const std::string& text, const st
 }
 
 PromptTemplate load_prompt(const std::string& dir, const std::string& lang, const std::string& kind) {
-  PromptTemplate t;
-  t.path = dir + "/" + lang + "/" + kind + ".md";
-  std::ifstream in(t.path, std::ios::binary);
-  if (!in) throw NotFoundError(t.path + ": prompt template not found (see --prompts)");
+  const std::string path = dir + "/" + lang + "/" + kind + ".md";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NotFoundError(path + ": prompt template not found (see --prompts)");
   std::stringstream ss;
   ss << in.rdbuf();
-  t.text = ss.str();
+  return parse_prompt(ss.str(), path);
+}
+
+PromptTemplate parse_prompt(std::string text, const std::string& path) {
+  PromptTemplate t;
+  t.path = path;
+  t.text = std::move(text);
   t.hash = sha256_tagged(t.text);
   const auto names = template_placeholders(t.text, t.path);
   bool seen_resume = false;

@@ -25,6 +25,10 @@ struct PromptTemplate {
 // placeholder is malformed or {{resume}} is not the last placeholder.
 PromptTemplate load_prompt(const std::string& dir, const std::string& lang, const std::string& kind);
 
+// A template from its text (user-editable: outside data): hashes it and checks its placeholders as
+// load_prompt does. `path` names it in errors and becomes PromptTemplate::path. Throws InvalidInputError.
+PromptTemplate parse_prompt(std::string text, const std::string& path);
+
 // Checks placeholders of a template text; `name` prefixes errors. Returns the placeholder names in order.
 std::vector<std::string> template_placeholders(const std::string& text, const std::string& name);
 

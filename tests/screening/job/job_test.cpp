@@ -74,6 +74,47 @@ TEST(Job, ClearErrorsWithLineNumbers) {
   EXPECT_NE(error_of("---\ntitle: 'open\n---\nx\n").find("unterminated"), std::string::npos);
 }
 
+TEST(Job, CorruptFrontMatterIsAnInputErrorWithTheLine) {
+  EXPECT_EQ(error_of("---\n\ttitle: x\n---\nx\n"), "job.md:2: tabs are not allowed for indentation");
+  EXPECT_EQ(error_of("---\n  title: x\n---\nx\n"), "job.md:2: expected a top-level 'key: value', got an indented line");
+  EXPECT_EQ(error_of("---\ntitle: a\ntitle: b\n---\nx\n"), "job.md:3: key 'title' given twice");
+  EXPECT_EQ(error_of("---\njust words\n---\nx\n"), "job.md:2: expected 'key: value', got 'just words'");
+  EXPECT_EQ(error_of("---\n: value\n---\nx\n"), "job.md:2: expected 'key: value', got ': value'");
+  EXPECT_EQ(error_of("---\nmust_have:\n---\nx\n"),
+            "job.md:2: must_have: expected a list ('- item' lines or [a, b]) after 'must_have:'");
+  EXPECT_EQ(error_of("---\nmust_have:\n  - \"\"\n---\nx\n"), "job.md:2: must_have: empty requirement");
+  EXPECT_EQ(error_of("---\nmust_have:\n  - a: 1\n    b: 2\n---\nx\n"), "job.md:3: must_have: expected a string per item");
+  EXPECT_EQ(error_of("---\nmust_have: [Go, \"open]\n---\nx\n"), "job.md:2: unterminated quoted string in a list");
+  EXPECT_EQ(error_of("---\ncriteria:\n  - {name: a, weight: 2\n---\nx\n"), "job.md:3: criteria[0]: unterminated {...}");
+  EXPECT_EQ(error_of("---\ncriteria:\n  - {name: a, bonus: 2}\n---\nx\n"),
+            "job.md:3: criteria[0]: unknown field 'bonus' (expected name, weight)");
+  EXPECT_EQ(error_of("---\ncriteria: [{name: a, weight: 1001}]\n---\nx\n"),
+            "job.md:2: criteria[0].weight: expected a positive number, got '1001'");
+  EXPECT_EQ(error_of("---\ncriteria: [{name: a, weight: nan}]\n---\nx\n"),
+            "job.md:2: criteria[0].weight: expected a positive number, got 'nan'");
+  EXPECT_EQ(error_of("---\ncriteria: [{name: a, weight: 2x}]\n---\nx\n"),
+            "job.md:2: criteria[0].weight: expected a positive number, got '2x'");
+  EXPECT_EQ(error_of("---\ncriteria:\n  -\n---\nx\n"), "job.md:3: criteria[0]: missing name");
+  EXPECT_EQ(error_of("---\n"), "job.md:1: front matter opened by '---' is never closed");
+  EXPECT_EQ(error_of(""), "job.md: the job description is empty");
+  EXPECT_EQ(error_of("\xEF\xBB\xBF \r\n\t\n"), "job.md: the job description is empty");
+  EXPECT_EQ(error_of("---\ntitle: x\n---\n"), "job.md: the job description is empty");
+}
+
+TEST(Job, ByteOrderMarkStillOpensFrontMatter) {
+  const Job job = parse_job("\xEF\xBB\xBF---\ntitle: SRE\n---\nRun production.\n", "job.md");
+  EXPECT_EQ(job.title, "SRE");
+  EXPECT_EQ(job.description, "Run production.");
+  // The hash covers the file as written (BOM included), so an edited file is a new job.
+  EXPECT_NE(job.content_hash, parse_job("---\ntitle: SRE\n---\nRun production.\n", "job.md").content_hash);
+}
+
+TEST(Job, CommentsAndBlankLinesInFrontMatterAreSkipped) {
+  const Job job = parse_job("---\n# hiring 2026\n\ntitle: SRE\n   # indented comment\nmust_have: [Linux]\n---\nText\n", "j");
+  EXPECT_EQ(job.title, "SRE");
+  EXPECT_EQ(job.must_have, (std::vector<std::string>{"Linux"}));
+}
+
 TEST(Job, HashChangesWithContent) {
   EXPECT_NE(parse_job("a", "j").content_hash, parse_job("b", "j").content_hash);
   EXPECT_EQ(parse_job("a", "j").content_hash, parse_job("a", "k").content_hash);

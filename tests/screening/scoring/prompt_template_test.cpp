@@ -73,6 +73,59 @@ TEST_F(PromptDir, RubricHashFollowsTemplateAndWeights) {
   EXPECT_EQ(prompt_rubric_hash(t, a), prompt_rubric_hash(t, a));
 }
 
+std::string prompt_error(const std::string& text) {
+  try {
+    parse_prompt(text, "my.md");
+  } catch (const InvalidInputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PromptText, CorruptPlaceholdersAreInputErrorsNamingTheFile) {
+  EXPECT_EQ(prompt_error("Job: {{job_title"), "my.md: '{{' without a closing '}}'");
+  EXPECT_EQ(prompt_error("{{job_title}} and {{"), "my.md: '{{' without a closing '}}'");
+  EXPECT_EQ(prompt_error("{{}}"), "my.md: bad placeholder '{{}}' (expected lowercase letters and _)");
+  EXPECT_EQ(prompt_error("{{Resume}}"), "my.md: bad placeholder '{{Resume}}' (expected lowercase letters and _)");
+  EXPECT_EQ(prompt_error("{{job title}}"), "my.md: bad placeholder '{{job title}}' (expected lowercase letters and _)");
+  EXPECT_EQ(prompt_error("{{{resume}}}"), "my.md: bad placeholder '{{{resume}}' (expected lowercase letters and _)");
+  EXPECT_EQ(prompt_error("{{resume}}{{score}}"),
+            "my.md: {{score}} comes after {{resume}}; the resume must come last (prefix caching)");
+  EXPECT_EQ(prompt_error(std::string("{{job_\0title}}", 14)).rfind("my.md: bad placeholder", 0), 0u);
+}
+
+TEST(PromptText, AcceptedTextKeepsItsBytesAndHash) {
+  const std::string text = "No placeholders at all, single braces { } and }} alone.\n\xff";
+  const PromptTemplate t = parse_prompt(text, "my.md");
+  EXPECT_EQ(t.text, text);
+  EXPECT_EQ(t.path, "my.md");
+  EXPECT_EQ(t.hash.rfind("sha256:", 0), 0u);
+  EXPECT_NE(t.hash, parse_prompt(text + " ", "my.md").hash);
+  EXPECT_EQ(t.hash, parse_prompt(text, "other.md").hash);
+  // The resume may appear twice; only what comes after the last one matters for the prefix.
+  EXPECT_EQ(template_placeholders(parse_prompt("{{job_title}} {{resume}} {{resume}}", "my.md").text, "my.md"),
+            (std::vector<std::string>{"job_title", "resume", "resume"}));
+}
+
+TEST(PromptText, RenderRejectsAnUnknownPlaceholder) {
+  const PromptTemplate t = parse_prompt("{{job_title}} {{salary}} {{resume}}", "my.md");
+  try {
+    render_prompt(t, {{"job_title", "SRE"}, {"resume", "r"}});
+    FAIL() << "expected InvalidInputError";
+  } catch (const InvalidInputError& e) {
+    EXPECT_STREQ(e.what(), "my.md: unknown placeholder {{salary}}");
+  }
+}
+
+TEST_F(PromptDir, LoadIsParseOfTheFileText) {
+  write("score", "{{job_description}}\n{{resume}}\n");
+  const PromptTemplate loaded = load_prompt(dir_.string(), "en", "score");
+  const PromptTemplate parsed = parse_prompt("{{job_description}}\n{{resume}}\n", (dir_ / "en" / "score.md").string());
+  EXPECT_EQ(loaded.path, parsed.path);
+  EXPECT_EQ(loaded.text, parsed.text);
+  EXPECT_EQ(loaded.hash, parsed.hash);
+}
+
 TEST(ShippedPrompts, LoadAndAskForBoxed) {
   for (const char* lang : {"zh", "en"}) {
     for (const char* kind : {"profile", "score", "feedback"}) {
