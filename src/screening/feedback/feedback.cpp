@@ -51,8 +51,12 @@ llm::ChatRequest build_feedback_request(const PromptTemplate& tmpl, const Job& j
 std::string clean_feedback(const llm::ChatResponse& response) {
   if (!response.ok()) return "";
   std::string s = response.content;
-  erase_all(s, "<think>");
-  erase_all(s, "</think>");
+  // Until neither tag is left: removing one can join the pieces of another ("<</think>think>").
+  for (size_t before = std::string::npos; before != s.size();) {
+    before = s.size();
+    erase_all(s, "<think>");
+    erase_all(s, "</think>");
+  }
   s = trim(s);
   for (const char* heading : {"Feedback:", "**Feedback:**", "反馈：", "面试反馈："}) {
     const std::string h = heading;

@@ -185,6 +185,7 @@ TEST(CleanFeedback, AnswerIsTrimmed) {
 TEST(CleanFeedback, StrayThinkTagsAreRemoved) {
   EXPECT_EQ(clean_feedback(answer("</think>\n\nSolid systems work.")), "Solid systems work.");
   EXPECT_EQ(clean_feedback(answer("<think>\n</think>\n表现优秀。")), "表现优秀。");
+  EXPECT_EQ(clean_feedback(answer("Good <</think>think>work<<think>/think>.")), "Good work.");  // nested pieces
 }
 
 TEST(CleanFeedback, LeadingHeadingIsRemoved) {
