@@ -148,6 +148,15 @@ int screen_main(int argc, char** argv) {
     }
     std::fprintf(stderr, "\n");
   }
+  if (report.model_errors > 0) {
+    // The model failed for some candidates (server down, HTTP errors, timeouts): their other results are
+    // stored and exported; the next run of the same command redoes only what failed.
+    std::fprintf(stderr,
+                 "hirelm screen: %zu candidate%s got no answer from the model (first error: %s); their results are "
+                 "incomplete. Rerun the same command to retry them.\n",
+                 report.model_errors, report.model_errors == 1 ? "" : "s", report.first_model_error.c_str());
+    return kExitFailure;
+  }
   return kExitOk;
 }
 

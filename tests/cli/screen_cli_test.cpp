@@ -83,6 +83,11 @@ class Script {
     }
     test::ScriptedReply reply;
     reply.delay_ms = kReplyDelayMs;
+    if (stage == Stage::kScore && name == fail_score_for_) {
+      reply.status = 400;  // a client error: the client does not retry it
+      reply.body = R"({"error":{"message":"bad request","type":"invalid_request_error"}})";
+      return reply;
+    }
     switch (stage) {
       case Stage::kProfile: {
         const json profile = {{"name", name},
@@ -120,8 +125,14 @@ class Script {
     std::lock_guard<std::mutex> lock(mu_);
     calls_.clear();
   }
+  // Score requests about `name` fail with HTTP 400 ("" = none).
+  void fail_score_for(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_score_for_ = name;
+  }
 
  private:
+  std::string fail_score_for_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, int> calls_;
 };
@@ -331,6 +342,40 @@ TEST_F(ScreenCli, KillDashNineThenRerunLosesRepeatsAndDuplicatesNothing) {
     EXPECT_EQ(cells[column("feedback")], "Strong C++ background.") << rows[i];
   }
   for (const std::string& name : names_) EXPECT_EQ(listed[name], 1) << name;
+}
+
+TEST_F(ScreenCli, FailedModelRequestsExitOneAndAreRedoneByTheRerun) {
+  Script script;
+  test::ScriptedLlmServer server([&](const json& req, int call) { return script(req, call); });
+  script.fail_score_for("cand1");
+  const auto args = screen_args(server.url(), (dir_ / "job.md").string());
+  EXPECT_EQ(run(args), 1);
+  const std::string err = stderr_text();
+  EXPECT_NE(err.find("1 candidate got no answer from the model (first error: " + server.url()), std::string::npos) << err;
+  EXPECT_NE(err.find("HTTP 400"), std::string::npos) << err;
+  EXPECT_NE(err.find("Rerun the same command"), std::string::npos) << err;
+
+  // The server is fixed: the rerun asks only for what failed (cand1's score, and its feedback, which is
+  // grounded on the score) and exits 0.
+  script.fail_score_for("");
+  script.reset();
+  EXPECT_EQ(run(args), 0) << stderr_text();
+  for (const auto& name : names_) {
+    EXPECT_EQ(script.calls("profile", name), 0) << name;
+    EXPECT_EQ(script.calls("score", name), name == "cand1" ? kSamples : 0) << name;
+    EXPECT_EQ(script.calls("feedback", name), name == "cand1" ? 1 : 0) << name;
+  }
+  store::Store db(db_path());
+  for (const auto& d : db.load_results(job_id(db))) {
+    const auto* score = d.stage("score");
+    ASSERT_NE(score, nullptr) << d.path;
+    EXPECT_EQ(score->status, "scored") << d.path;
+  }
+
+  // A third run has nothing left to do.
+  script.reset();
+  EXPECT_EQ(run(args), 0) << stderr_text();
+  for (const auto& name : names_) EXPECT_EQ(script.calls("score", name) + script.calls("feedback", name), 0) << name;
 }
 
 TEST_F(ScreenCli, BadLlmUrlExitsTwoAndSaysWhy) {

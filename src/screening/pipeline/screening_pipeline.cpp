@@ -29,6 +29,7 @@ namespace {
 constexpr const char* kStageProfile = "profile";
 constexpr const char* kStageScore = "score";
 constexpr const char* kStageFeedback = "feedback";
+constexpr const char* kModelError = "model_error";  // stage value key: made without the model, redo
 
 uint64_t mix64(uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
@@ -72,6 +73,7 @@ struct ScreeningPipeline::Candidate {
   documents::Document doc;
   std::string error;  // intake failure
   int64_t document_id = 0;
+  bool score_redone = false;  // scored in this run: the feedback grounded on the old score is redone too
   std::optional<size_t> duplicate_of;  // index of an earlier candidate with the same file content
   std::string lang;                    // prompt language
   std::vector<std::string> flags;
@@ -95,12 +97,14 @@ class ScreeningPipeline::Impl {
   const std::string& profile_hash(const std::string& lang) { return templates(lang).profile_hash; }
   const std::string& score_hash(const std::string& lang) { return templates(lang).score_hash; }
   const std::string& feedback_hash(const std::string& lang) { return templates(lang).feedback_hash; }
-  // The stored result of `stage` if it was made with `hash`.
+  // The stored result of `stage` if it was made with `hash`. A result the model could not produce (its
+  // request failed: server down, HTTP error, timeout) is stored for the record but redone by the next run.
   std::optional<store::StageResult> reusable(const Candidate& c, const char* stage, const std::string& hash) {
     auto r = p_.store_.load_stage_result(job_id_, c.document_id, stage);
     if (!r) return std::nullopt;
     const json v = json::parse(r->value_json, nullptr, false);
     if (v.is_discarded() || !v.is_object() || v.value("hash", "") != hash) return std::nullopt;
+    if (v.value(kModelError, false)) return std::nullopt;
     ++report_.reused_stages;
     return r;
   }
@@ -112,6 +116,13 @@ class ScreeningPipeline::Impl {
     sr.run_id = run_id_;
     sr.stage = stage;
     return sr;
+  }
+  // Marks a stage result as made without the model (a failed request): not reused, counted once per
+  // candidate in PipelineReport::model_errors.
+  void mark_model_error(json& value, int64_t document_id, const std::string& error) {
+    value[kModelError] = true;
+    if (model_error_documents_.insert(document_id).second) ++report_.model_errors;
+    if (report_.first_model_error.empty()) report_.first_model_error = error;
   }
   void count(const llm::ChatResponse& r) {
     ++report_.llm_requests;
@@ -128,6 +139,7 @@ class ScreeningPipeline::Impl {
 
   ScreeningPipeline& p_;
   std::map<std::string, Templates> templates_;
+  std::set<int64_t> model_error_documents_;  // documents with a stage result marked kModelError
   std::vector<Candidate> cands_;
   int64_t job_id_ = 0;
   int64_t run_id_ = 0;
@@ -266,6 +278,7 @@ void ScreeningPipeline::Impl::profile_stage() {
         c.profile = std::move(parsed);
       } else {
         value["error"] = error;
+        if (!resp.ok()) mark_model_error(value, c.document_id, resp.error);
         sr.status = "error";
         sr.flags = {"profile_invalid"};
         add_flag(c.flags, "profile_invalid");
@@ -308,6 +321,9 @@ void ScreeningPipeline::Impl::save_score(Candidate& c, std::vector<ScoreSample>&
                 {"blind", p_.options_.blind},
                 {"redacted", c.redacted}};
   if (sum.scored == 0) value["no_score_reason"] = sum.no_score_reason;
+  for (const auto& s : samples) {
+    if (s.model_error) mark_model_error(value, c.document_id, s.no_score_reason.substr(s.no_score_reason.find(": ") + 2));
+  }
   if (sum.scored == 0) sr.flags.push_back("no_score");
   if (sum.unreliable) sr.flags.push_back("score_unreliable");
   for (const auto& s : samples) {
@@ -332,6 +348,7 @@ void ScreeningPipeline::Impl::save_score(Candidate& c, std::vector<ScoreSample>&
   for (const auto& f : sr.flags) add_flag(c.flags, f);
   p_.store_.save_stage_result(sr);
   c.score = sr;
+  c.score_redone = true;
   ++report_.redone_stages;
 }
 
@@ -418,7 +435,7 @@ void ScreeningPipeline::Impl::feedback_stage() {
   for (size_t i = 0; i < cands_.size(); ++i) {
     Candidate& c = cands_[i];
     if (!c.screenable() || !c.score) continue;
-    if (auto r = reusable(c, kStageFeedback, feedback_hash(c.lang))) {
+    if (auto r = c.score_redone ? std::nullopt : reusable(c, kStageFeedback, feedback_hash(c.lang))) {
       c.feedback = json::parse(r->value_json).value("text", "");
       continue;
     }
@@ -450,7 +467,9 @@ void ScreeningPipeline::Impl::feedback_stage() {
       }
       store::StageResult sr = new_result(c, kStageFeedback);
       sr.status = text.empty() ? "error" : "ok";
-      sr.value_json = json{{"hash", feedback_hash(c.lang)}, {"lang", c.lang}, {"text", text}}.dump();
+      json value = {{"hash", feedback_hash(c.lang)}, {"lang", c.lang}, {"text", text}};
+      if (!resp.ok()) mark_model_error(value, c.document_id, resp.error);
+      sr.value_json = value.dump();
       sr.samples.push_back({0, static_cast<int64_t>(resp.seed.value_or(reqs[k].seed.value_or(0))), resp.reasoning,
                             resp.content, json(text).dump()});
       p_.store_.save_stage_result(sr);

@@ -41,6 +41,9 @@ struct PipelineReport {
   size_t redone_stages = 0;   // stage results computed in this run
   size_t reused_stages = 0;   // stage results found in the store
   size_t llm_requests = 0;    // requests sent to the model in this run
+  size_t model_errors = 0;    // candidates with a stage the model could not produce (request failed after
+                              // the client's retries); stored for the record, redone by the next run
+  std::string first_model_error;  // the first such failure's message
   int64_t prompt_tokens = 0;
   int64_t cached_prompt_tokens = 0;
 };
