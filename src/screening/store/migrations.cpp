@@ -87,10 +87,36 @@ CREATE TABLE audit_log (
 )
 )sql";
 
+// Version 2: the durable task queue (src/screening/queue, docs/queue.md). Times here are whole seconds since
+// the Unix epoch (BIGINT, from the queue's injectable clock) because claiming compares them. dedup_key is
+// UNIQUE when not null (NULLs are distinct in SQLite and PostgreSQL alike). job_id has no foreign key: a task
+// may name a job the queue's caller manages elsewhere.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE tasks (
+  id {{id}},
+  kind TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  job_id BIGINT,
+  dedup_key TEXT UNIQUE,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'failed', 'cancelled')),
+  attempts INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  not_before BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_expires_at BIGINT,
+  last_error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX tasks_claim ON tasks (state, not_before);
+CREATE INDEX tasks_lease ON tasks (state, lease_expires_at);
+CREATE INDEX tasks_job ON tasks (job_id, state)
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> kAll = {{1, kV1}};
+  static const std::vector<Migration> kAll = {{1, kV1}, {2, kV2}};
   return kAll;
 }
 
