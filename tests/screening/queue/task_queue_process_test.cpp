@@ -1,13 +1,17 @@
 // The queue across processes: a worker killed with SIGKILL while holding a lease, and four processes
 // claiming from one database file at once.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,6 +94,94 @@ TEST(TaskQueueProcess, WorkerKilledWhileHoldingALeaseLosesNothingAndDuplicatesNo
   EXPECT_FALSE(q.claim("rescuer", 30)) << "nothing is left to redo";
 }
 
+// Appends "id\n" to the file with one write(2), so the line reaches the kernel before the call returns and
+// survives a SIGKILL right after it.
+void log_completion(int fd, int64_t id) {
+  const std::string line = std::to_string(id) + "\n";
+  if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(6);
+}
+
+std::vector<int64_t> read_log(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<int64_t> ids;
+  int64_t id = 0;
+  while (in >> id) ids.push_back(id);
+  return ids;
+}
+
+TEST(TaskQueueProcess, WorkersKilledAtRandomMomentsLeaveEveryTaskDoneOnce) {
+  // Three workers claim and complete in a loop and are SIGKILLed at spread-out moments, possibly inside a
+  // transaction. Afterwards a rescuer, once the dead workers' leases have passed, finishes the rest. Every
+  // task must end done; no task may be completed by two workers (a completion is logged only after complete()
+  // returned true, so a task done without a log line was completed by a worker killed just before logging).
+  constexpr int kWorkers = 3;
+  constexpr int kTasks = 120;
+  const std::string db = fresh_db("kill_many");
+  FakeClock clock(kT0);
+  TaskQueue q(db, clock.clock());
+  for (int i = 0; i < kTasks; ++i) q.enqueue({"screen_document", std::to_string(i), 2, std::nullopt, 3});
+
+  std::mt19937 rng(20261129);
+  std::uniform_int_distribution<int> delay_us(10'000, 120'000);
+  std::vector<std::string> logs;
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWorkers; ++w) {
+    const std::string log = db + ".worker" + std::to_string(w);
+    logs.push_back(log);
+    children.push_back(fork_child([&, w, log] {
+      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+      if (fd < 0) _exit(7);
+      TaskQueue worker(db, [] { return kT0; });
+      const std::string name = "victim-" + std::to_string(w);
+      while (const auto task = worker.claim(name, 30)) {
+        if (worker.complete(*task, name)) log_completion(fd, task->id);
+      }
+      close(fd);
+    }));
+    ASSERT_GT(children.back(), 0);
+  }
+  int killed = 0;
+  for (const pid_t child : children) {
+    usleep(static_cast<useconds_t>(delay_us(rng)));
+    killed += kill(child, SIGKILL) == 0;
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    // A worker that ran out of tasks before its kill exits 0; any other end is an error that escaped.
+    EXPECT_TRUE(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0)) << "status " << status;
+  }
+
+  clock.advance(30);  // every dead worker's lease has expired
+  const std::string rescuer_log = db + ".rescuer";
+  logs.push_back(rescuer_log);
+  {
+    const int fd = open(rescuer_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+    ASSERT_GE(fd, 0);
+    while (const auto task = q.claim("rescuer", 30)) {
+      if (q.complete(*task, "rescuer")) log_completion(fd, task->id);
+    }
+    close(fd);
+  }
+
+  std::map<int64_t, int> logged;
+  for (const std::string& log : logs) {
+    for (const int64_t id : read_log(log)) ++logged[id];
+  }
+  int unlogged = 0;
+  for (int64_t id = 1; id <= kTasks; ++id) {
+    const auto t = q.get(id);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->state, TaskState::kDone) << "task " << id;
+    EXPECT_LE(logged[id], 1) << "task " << id << " was completed twice";
+    unlogged += logged[id] == 0;
+  }
+  EXPECT_LE(unlogged, killed) << "at most one completion per killed worker can miss its log line";
+  const TaskCounts c = q.counts(2);
+  EXPECT_EQ(c.done, kTasks);
+  EXPECT_EQ(c.total(), kTasks);
+  RecordProperty("completed_by_rescuer", static_cast<int>(read_log(rescuer_log).size()));
+  for (const std::string& log : logs) std::filesystem::remove(log);
+}
+
 TEST(TaskQueueProcess, FourProcessesCompleteEachOfTwoHundredTasksExactlyOnce) {
   constexpr int kWorkers = 4;
   constexpr int kTasks = 200;
@@ -155,6 +247,7 @@ TEST(TaskQueueProcess, FourProcessesCompleteEachOfTwoHundredTasksExactlyOnce) {
   EXPECT_EQ(c.total(), kTasks);
   // Not a correctness requirement, but with a shared start most runs spread work; log it for the reader.
   RecordProperty("workers_that_completed_tasks", workers_that_worked);
+  for (const std::string& log : logs) std::filesystem::remove(log);
 }
 
 }  // namespace
