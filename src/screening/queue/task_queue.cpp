@@ -109,21 +109,27 @@ std::optional<Task> TaskQueue::claim(const std::string& worker_id, int64_t lease
       .bind(1, t)
       .run();
 
-  std::string sql =
-      "SELECT id FROM tasks WHERE ((state = 'queued' AND not_before <= ?1) OR "
-      "(state = 'leased' AND lease_expires_at <= ?1))";
+  // The oldest claimable task: the lower id of the oldest eligible queued task and the oldest expired lease.
+  // Two branches, each ORDER BY id LIMIT 1, so the queued one walks the (state, id) index and stops at the
+  // first eligible row, instead of sorting every queued task or scanning finished ones.
+  std::string kind_filter;
   if (!kinds.empty()) {
-    sql += " AND kind IN (";
-    for (size_t i = 0; i < kinds.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 2);
-    sql += ")";
+    kind_filter = " AND kind IN (";
+    for (size_t i = 0; i < kinds.size(); ++i) kind_filter += (i ? ", ?" : "?") + std::to_string(i + 2);
+    kind_filter += ")";
   }
-  sql += " ORDER BY id LIMIT 1";
+  const std::string sql =
+      "SELECT MIN(id) FROM (SELECT id FROM (SELECT id FROM tasks WHERE state = 'queued' AND not_before <= ?1" +
+      kind_filter +
+      " ORDER BY id LIMIT 1) UNION ALL SELECT id FROM (SELECT id FROM tasks WHERE state = 'leased' AND "
+      "lease_expires_at <= ?1" +
+      kind_filter + " ORDER BY id LIMIT 1))";
   std::optional<int64_t> id;
   {
     SqliteStatement pick(*db_, sql);
     pick.bind(1, t);
     for (size_t i = 0; i < kinds.size(); ++i) pick.bind(static_cast<int>(i + 2), kinds[i]);
-    if (pick.step()) id = pick.int64(0);
+    if (pick.step()) id = pick.optional_int64(0);  // MIN over no rows is NULL
   }
   if (!id) {
     tx.commit();

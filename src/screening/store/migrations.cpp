@@ -108,7 +108,7 @@ CREATE TABLE tasks (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
-CREATE INDEX tasks_claim ON tasks (state, not_before);
+CREATE INDEX tasks_claim ON tasks (state, id);
 CREATE INDEX tasks_lease ON tasks (state, lease_expires_at);
 CREATE INDEX tasks_job ON tasks (job_id, state)
 )sql";

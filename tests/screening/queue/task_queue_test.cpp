@@ -105,6 +105,28 @@ TEST(TaskQueue, ClaimsOldestFirstAndFiltersByKind) {
   EXPECT_EQ(last->id, c);
 }
 
+TEST(TaskQueue, OldestFirstAcrossQueuedTasksAndExpiredLeases) {
+  FakeClock clock(kT0);
+  TaskQueue q(fresh_db("order_mixed"), clock.clock());
+  const int64_t a = q.enqueue(request("a"));
+  const int64_t b = q.enqueue(request("b"));
+  const int64_t c = q.enqueue(request("c"));
+  const auto a1 = q.claim("w", 60);
+  ASSERT_EQ(a1->id, a);
+  ASSERT_TRUE(q.fail(*a1, "w", "retry"));  // a: queued again, claimable at t0+2
+  const auto b1 = q.claim("w", 1);
+  ASSERT_EQ(b1->id, b);  // b: leased until t0+1
+  clock.advance(2);
+  // Claimable now: a (queued, id 1), b (expired lease, id 2), c (queued, id 3): lowest id first.
+  EXPECT_EQ(q.claim("w", 60)->id, a);
+  const auto b2 = q.claim("w", 60);
+  ASSERT_TRUE(b2);
+  EXPECT_EQ(b2->id, b);
+  EXPECT_EQ(b2->attempts, 2);
+  EXPECT_EQ(q.claim("w", 60)->id, c);
+  EXPECT_FALSE(q.claim("w", 60));
+}
+
 TEST(TaskQueue, DedupKeyReturnsTheExistingTaskInAnyState) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("dedup"), clock.clock());
