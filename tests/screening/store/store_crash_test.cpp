@@ -72,9 +72,33 @@ Counts counts(const std::string& path) {
   return c;
 }
 
-// Forks a child that runs the batch and kills it with SIGKILL after `delay`. True when the child was killed
+// Results stored so far (0 while the schema does not exist yet).
+int64_t stored_results(const std::string& path) {
+  sqlite3* db = nullptr;
+  int64_t n = 0;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 1000);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM results", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+// When the parent kills the child: after a delay, or once `results` results are stored (a point in the
+// middle of the batch however fast or slow the machine is).
+struct KillPoint {
+  std::chrono::microseconds delay{0};
+  int64_t results = -1;  // >= 0: wait for this many stored results instead of the delay
+};
+
+// Forks a child that runs the batch and kills it with SIGKILL at `when`. True when the child was killed
 // (rather than finishing first).
-bool run_and_kill(const std::string& path, std::chrono::microseconds delay) {
+bool run_and_kill(const std::string& path, const KillPoint& when) {
   const pid_t pid = fork();
   if (pid == 0) {
     try {
@@ -85,10 +109,19 @@ bool run_and_kill(const std::string& path, std::chrono::microseconds delay) {
     _exit(0);
   }
   EXPECT_GT(pid, 0);
-  std::this_thread::sleep_for(delay);
-  kill(pid, SIGKILL);
   int status = 0;
-  waitpid(pid, &status, 0);
+  bool exited = false;
+  if (when.results >= 0) {
+    while (!(exited = waitpid(pid, &status, WNOHANG) == pid) && stored_results(path) < when.results) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  } else {
+    std::this_thread::sleep_for(when.delay);
+  }
+  if (!exited) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
   if (WIFEXITED(status)) {
     EXPECT_EQ(WEXITSTATUS(status), 0) << "the batch failed by itself";
   }
@@ -108,8 +141,15 @@ TEST(StoreCrash, KillNineAnywhereThenResumeLosesAndDuplicatesNothing) {
     const std::string path = test::fresh_db("crash" + std::to_string(trial));
     // One to three kills in a row at spread-out points, then a clean resume.
     for (int kill_no = 0; kill_no <= trial % 3; ++kill_no) {
-      const auto delay = std::chrono::microseconds(full.count() * ((trial * 7 + kill_no * 3) % 12) / 10);
-      const bool killed = run_and_kill(path, delay);
+      // Even trials kill after a share of the probe's time (from before the schema exists to past the
+      // end); odd ones once some results are stored, so that kills land mid-batch on any machine.
+      KillPoint when;
+      if (trial % 2 == 0) {
+        when.delay = std::chrono::microseconds(full.count() * ((trial * 7 + kill_no * 3) % 12) / 10);
+      } else {
+        when.results = (trial * 11 + kill_no * 17) % (kDocuments - 10) + 5;
+      }
+      const bool killed = run_and_kill(path, when);
       if (std::filesystem::exists(path)) {
         const Counts c = counts(path);
         EXPECT_EQ(c.incomplete_results, 0);  // a result is there with all its samples or not at all
