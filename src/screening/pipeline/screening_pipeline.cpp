@@ -322,7 +322,7 @@ void ScreeningPipeline::Impl::save_score(Candidate& c, std::vector<ScoreSample>&
                 {"redacted", c.redacted}};
   if (sum.scored == 0) value["no_score_reason"] = sum.no_score_reason;
   for (const auto& s : samples) {
-    if (s.model_error) mark_model_error(value, c.document_id, s.no_score_reason.substr(s.no_score_reason.find(": ") + 2));
+    if (!s.model_error.empty()) mark_model_error(value, c.document_id, s.model_error);
   }
   if (sum.scored == 0) sr.flags.push_back("no_score");
   if (sum.unreliable) sr.flags.push_back("score_unreliable");

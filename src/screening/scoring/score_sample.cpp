@@ -132,7 +132,7 @@ ScoreSample parse_score_response(const llm::ChatResponse& response, const Job& j
   for (const auto& c : job.criteria) s.criteria.push_back({c.name, std::nullopt, {}});
   for (const auto& m : job.must_have) s.must_haves.push_back({m, MustHaveResult::kUnclear});
   if (!response.ok()) {
-    s.model_error = true;
+    s.model_error = response.error;
     s.no_score_reason = "error: " + response.error;
     return s;
   }

@@ -41,7 +41,7 @@ struct ScoreSample {
   std::string no_score_reason;    // when total is empty: truncated, no_boxed, boxed_only_in_reasoning,
                                   // unparseable_boxed, out_of_range, no_answer, or "error: ..."
   bool truncated = false;         // the generation hit max_tokens
-  bool model_error = false;       // the request itself failed (server down, HTTP error, timeout)
+  std::string model_error;        // why the request itself failed (server down, HTTP error, timeout); empty if it did not
   std::vector<CriterionScore> criteria;  // one per job criterion, in job order
   std::vector<MustHaveCheck> must_haves;  // one per job must-have, in job order
   std::string reasoning;          // raw model output, kept for audit
