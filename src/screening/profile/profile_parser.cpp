@@ -68,6 +68,8 @@ Profile parse_profile_json(std::string_view json_text) {
     root = json::parse(json_text.begin(), json_text.end());
   } catch (const json::parse_error& e) {
     throw InvalidInputError("profile json: not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::out_of_range& e) {  // a number too large for a double, e.g. 15e800
+    throw InvalidInputError(std::string("profile json: ") + e.what());
   }
   if (!root.is_object()) type_error("(root)", "object", root);
 

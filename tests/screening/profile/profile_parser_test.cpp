@@ -69,6 +69,8 @@ TEST(ProfileParser, CorruptInputsThrowNamedErrors) {
   EXPECT_NE(error_of(R"({"education": [1]})").find("'education[0]': expected object"), std::string::npos);
   EXPECT_NE(error_of(R"({"projects": {}})").find("'projects': expected array"), std::string::npos);
   EXPECT_NE(error_of("{\"name\": \"\xff\"}").find("not valid JSON"), std::string::npos);  // invalid UTF-8
+  // A number too large for a double (found by fuzz_profile_json): an input error, not an escaped exception.
+  EXPECT_NE(error_of(R"({"years_of_experience": 15e800})").find("profile json: "), std::string::npos);
 }
 
 TEST(ProfileParser, ExtractsTheObjectFromProse) {
