@@ -22,7 +22,7 @@ std::string text_of_line(const std::string& line, size_t line_number) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number too large
     throw InvalidInputError(where + ": invalid JSON: " + e.what());
   }
   if (!j.is_object()) throw InvalidInputError(where + ": expected a JSON object {\"text\": ...}");

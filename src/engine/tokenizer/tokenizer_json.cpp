@@ -240,6 +240,8 @@ json parse_json(std::string_view text, const std::string& name) {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     throw InvalidInputError(name + ": invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::exception& e) {  // e.g. out_of_range: a number too large for a double
+    throw InvalidInputError(name + ": invalid JSON: " + e.what());
   }
 }
 

@@ -53,6 +53,10 @@ TEST(TokenizeCli, BadLineExitsTwoNamingTheLine) {
   status = test::run_command(cmd, "{\"text\": \"ok\"}\n\nnot json\n", &out);
   EXPECT_EQ(status, 2);
   EXPECT_NE(out.find("stdin line 3"), std::string::npos) << out;
+  // A number too large for a double is bad input too (it was an internal error, exit 1).
+  status = test::run_command(cmd, "{\"text\": 1e999}\n", &out);
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(out.find("stdin line 1: invalid JSON"), std::string::npos) << out;
 }
 
 TEST(TokenizeCli, CorruptTokenizerExitsTwoNamingTheField) {
