@@ -21,6 +21,7 @@ packages=(
   libpoppler-cpp-dev libzip-dev libpugixml-dev libxml2-dev libcairo2-dev fonts-wqy-zenhei
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
   libsqlite3-dev libxlsxwriter-dev libsodium-dev
+  chromium
 )
 
 missing=()
@@ -39,7 +40,7 @@ fi
 # npm packages for tests and benchmarks (reference tokenizer, OpenAI client, ...), pinned by package-lock.json.
 if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   fi
 fi
 
