@@ -113,10 +113,42 @@ CREATE INDEX tasks_lease ON tasks (state, lease_expires_at);
 CREATE INDEX tasks_job ON tasks (job_id, state)
 )sql";
 
+// Version 4: accounts (src/auth, docs/auth.md). Times are whole seconds since the Unix epoch from the auth
+// store's injectable clock. Secrets are never stored: password_hash is an Argon2id string, token_hash the
+// SHA-256 hex of a session or API-token secret. Deleting a user deletes its sessions and tokens (the auth store
+// does it explicitly; ON DELETE CASCADE backs it up).
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE users (
+  id {{id}},
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'recruiter', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  id {{id}},
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+CREATE TABLE api_tokens (
+  id {{id}},
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id)
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> kAll = {{1, kV1}, {2, kV2}};
+  static const std::vector<Migration> kAll = {{1, kV1}, {2, kV2}, {4, kV4}};
   return kAll;
 }
 
