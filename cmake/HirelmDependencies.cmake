@@ -27,6 +27,8 @@ endif()
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # Screening store (SQLite) and XLSX export (libxlsxwriter).
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# PostgreSQL backend of the database layer (src/screening/db).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 # Accounts (src/auth): Argon2id password hashes, random tokens, SHA-256.
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

@@ -20,7 +20,7 @@ packages=(
   python3
   libpoppler-cpp-dev libzip-dev libpugixml-dev libxml2-dev libcairo2-dev fonts-wqy-zenhei
   libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
-  libsqlite3-dev libxlsxwriter-dev libsodium-dev
+  libsqlite3-dev libxlsxwriter-dev libpq-dev postgresql libsodium-dev
   chromium
 )
 

@@ -84,6 +84,12 @@ class Connection {
   virtual void begin_write() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;  // never throws
+
+  // Inside a begin_write transaction: waits until no other transaction holds `key`, then holds it until this
+  // one ends, so check-then-write sequences on the same key run one at a time. PostgreSQL: a transaction-level
+  // advisory lock on a 64-bit hash of the key. SQLite: nothing to do, begin_write already holds the whole
+  // database's write lock.
+  virtual void lock(std::string_view key) = 0;
 };
 
 struct OpenOptions {
