@@ -1,10 +1,12 @@
 #include "auth/login_limiter.h"
 
+#include <algorithm>
+
 namespace hirelm::auth {
 
 namespace {
 constexpr size_t kPruneAbove = 10000;  // entries kept before stale ones are swept
-}
+}  // namespace
 
 int64_t LoginLimiter::retry_after(const std::string& username, int64_t now) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -15,7 +17,10 @@ int64_t LoginLimiter::retry_after(const std::string& username, int64_t now) {
 
 void LoginLimiter::record_failure(const std::string& username, int64_t now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (entries_.size() > kPruneAbove) prune(now);
+  if (entries_.size() > prune_above_) {
+    prune(now);
+    prune_above_ = std::max(kPruneAbove, 2 * entries_.size());
+  }
   Entry& entry = entries_[username];
   while (!entry.failures.empty() && entry.failures.front() <= now - limits_.window_seconds) {
     entry.failures.pop_front();
@@ -30,6 +35,11 @@ void LoginLimiter::record_failure(const std::string& username, int64_t now) {
 void LoginLimiter::record_success(const std::string& username) {
   std::lock_guard<std::mutex> lock(mutex_);
   entries_.erase(username);
+}
+
+size_t LoginLimiter::tracked_usernames() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return entries_.size();
 }
 
 void LoginLimiter::prune(int64_t now) {

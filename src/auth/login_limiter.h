@@ -30,6 +30,8 @@ class LoginLimiter {
   void record_failure(const std::string& username, int64_t now);
   // A successful login forgets the username's failures.
   void record_success(const std::string& username);
+  // How many usernames are tracked (for tests of the memory bound).
+  size_t tracked_usernames();
 
  private:
   struct Entry {
@@ -41,6 +43,7 @@ class LoginLimiter {
   LoginLimits limits_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
+  size_t prune_above_ = 10000;  // next sweep when the map grows past this (doubles, so sweeps stay amortised O(1))
 };
 
 }  // namespace hirelm::auth
