@@ -91,8 +91,15 @@ class ScreeningPipeline::Impl {
   Impl(ScreeningPipeline& p) : p_(p) {}
 
   PipelineReport run(const std::vector<std::string>& paths);
+  PipelineReport run_stored(int64_t job_id, int64_t run_id, const std::vector<StoredDocument>& documents);
 
  private:
+  // Checks the options and loads the prompt templates (fails early on a missing or bad one).
+  void check_options();
+  // The candidate of a stored document: intake flags and error from its meta.
+  Candidate stored_candidate(const StoredDocument& d) const;
+  // profile -> score -> feedback over cands_, then the ranked export records.
+  PipelineReport screen();
   const Templates& templates(const std::string& lang);
   const std::string& profile_hash(const std::string& lang) { return templates(lang).profile_hash; }
   const std::string& score_hash(const std::string& lang) { return templates(lang).score_hash; }
@@ -526,12 +533,61 @@ exports::ExportCandidate ScreeningPipeline::Impl::export_record(const Candidate&
   return e;
 }
 
-PipelineReport ScreeningPipeline::Impl::run(const std::vector<std::string>& paths) {
+void ScreeningPipeline::Impl::check_options() {
   const PipelineOptions& o = p_.options_;
   if (o.samples < 1 || o.samples > 20) throw InvalidInputError("--samples: expected 1..20, got " + std::to_string(o.samples));
   for (const char* lang : {"zh", "en"}) {
     if (o.lang.empty() || o.lang == lang) templates(lang);  // fail early on a missing or bad template
   }
+}
+
+PipelineReport ScreeningPipeline::Impl::screen() {
+  profile_stage();
+  score_stage();
+  feedback_stage();
+  for (const auto& c : cands_) report_.candidates.push_back(export_record(c));
+  exports::rank_candidates(report_.candidates);
+  return report_;
+}
+
+ScreeningPipeline::Candidate ScreeningPipeline::Impl::stored_candidate(const StoredDocument& d) const {
+  Candidate c;
+  c.path = d.file_name;
+  c.document_id = d.document_id;
+  c.doc.path = d.file_name;
+  c.doc.content_hash = d.content_hash;
+  c.doc.text = d.text;
+  c.doc.language = d.language;
+  c.doc.method = d.method;
+  const json meta = json::parse(d.meta_json, nullptr, false);
+  if (meta.is_object()) {
+    if (auto it = meta.find("flags"); it != meta.end() && it->is_array()) {
+      for (const auto& f : *it) {
+        if (f.is_string()) add_flag(c.flags, f.get<std::string>());
+      }
+    }
+    if (auto it = meta.find("error"); it != meta.end() && it->is_string()) c.error = it->get<std::string>();
+  }
+  if (c.error.empty() && c.doc.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    c.error = "empty document: no text could be extracted";
+    add_flag(c.flags, "empty_document");
+  }
+  c.lang = feedback_language(p_.options_.lang, d.language.empty() ? "en" : d.language);
+  return c;
+}
+
+PipelineReport ScreeningPipeline::Impl::run_stored(int64_t job_id, int64_t run_id,
+                                                   const std::vector<StoredDocument>& documents) {
+  check_options();
+  job_id_ = job_id;
+  run_id_ = run_id;
+  for (const auto& d : documents) cands_.push_back(stored_candidate(d));
+  return screen();
+}
+
+PipelineReport ScreeningPipeline::Impl::run(const std::vector<std::string>& paths) {
+  const PipelineOptions& o = p_.options_;
+  check_options();
   job_id_ = p_.store_.upsert_job({p_.job_.content_hash, p_.job_.title, p_.job_.description, o.job_path});
   intake(paths);
   json params = {{"samples", o.samples}, {"seed", o.seed}, {"blind", o.blind}, {"lang", o.lang},
@@ -542,13 +598,9 @@ PipelineReport ScreeningPipeline::Impl::run(const std::vector<std::string>& path
                                  json::array({o.seed}).dump(), o.actor});
   p_.store_.audit(o.actor, "screen", "job:" + std::to_string(job_id_),
                   json{{"run", run_id_}, {"files", paths.size()}, {"blind", o.blind}}.dump());
-  profile_stage();
-  score_stage();
-  feedback_stage();
+  PipelineReport report = screen();
   p_.store_.finish_run(run_id_);
-  for (const auto& c : cands_) report_.candidates.push_back(export_record(c));
-  exports::rank_candidates(report_.candidates);
-  return report_;
+  return report;
 }
 
 ScreeningPipeline::ScreeningPipeline(const Job& job, llm::LanguageModel& model, store::Store& store, Progress& progress,
@@ -558,6 +610,11 @@ ScreeningPipeline::ScreeningPipeline(const Job& job, llm::LanguageModel& model, 
 PipelineReport ScreeningPipeline::run(const std::vector<std::string>& resume_paths) {
   Impl impl(*this);
   return impl.run(resume_paths);
+}
+
+PipelineReport ScreeningPipeline::run_stored(int64_t job_id, int64_t run_id, const std::vector<StoredDocument>& documents) {
+  Impl impl(*this);
+  return impl.run_stored(job_id, run_id, documents);
 }
 
 }  // namespace hirelm::screening

@@ -48,6 +48,18 @@ struct PipelineReport {
   int64_t cached_prompt_tokens = 0;
 };
 
+// A document already in the store (uploaded through the API: its text was extracted at upload), screened by
+// ScreeningPipeline::run_stored.
+struct StoredDocument {
+  int64_t document_id = 0;
+  std::string file_name;     // display name, for exports and messages
+  std::string content_hash;  // "sha256:..." of the original bytes: seeds derive from it
+  std::string text;          // extracted text
+  std::string language;      // "zh", "en", "mixed", "unknown"
+  std::string method;        // extraction method ("pdf_text", "docx", ...)
+  std::string meta_json = "{}";  // intake meta: {"flags": [codes], "error": "..."} (missing keys: none)
+};
+
 class ScreeningPipeline {
  public:
   // All references must outlive the pipeline.
@@ -57,6 +69,13 @@ class ScreeningPipeline {
   // Screens `resume_paths` (files, already expanded). Throws only for setup errors (prompts missing, store
   // failures); a bad resume becomes an "error" candidate.
   PipelineReport run(const std::vector<std::string>& resume_paths);
+
+  // Runs profile -> score -> feedback for `documents` (no intake: they are stored already) of job `job_id` as
+  // part of run `run_id` (an existing row of `runs`; it is neither begun nor finished here). Stages stored
+  // with a matching hash are reused and the rest are redone and replace the stored ones, so a retried call
+  // does only what is missing and results stay one per (job, document, stage). options.job_path and
+  // options.actor are not used. Throws for setup errors (prompts missing, store failures) like run().
+  PipelineReport run_stored(int64_t job_id, int64_t run_id, const std::vector<StoredDocument>& documents);
 
  private:
   struct Candidate;
