@@ -46,6 +46,8 @@ struct TaskCounts {
   int64_t done = 0;
   int64_t failed = 0;
   int64_t cancelled = 0;
+  // Of `queued`, the tasks held by TaskQueue::pause (not claimable until resume); already counted in queued.
+  int64_t held = 0;
 
   int64_t total() const { return queued + leased + done + failed + cancelled; }
   // Tasks that will not run again (done, failed or cancelled).

@@ -3,8 +3,7 @@
 #include <chrono>
 
 #include "screening/queue/backoff.h"
-#include "screening/queue/sqlite_connection.h"
-#include "screening/store/store.h"
+#include "screening/store/migrations.h"
 #include "util/check.h"
 #include "util/error.h"
 
@@ -12,14 +11,12 @@ namespace hirelm::queue {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 30000;
-
 // Column list read by read_task, in this order.
 constexpr const char* kColumns =
     "id, kind, payload_json, job_id, dedup_key, state, attempts, max_attempts, not_before, lease_owner, "
     "lease_expires_at, last_error, created_at, updated_at";
 
-Task read_task(const SqliteStatement& row) {
+Task read_task(const db::Statement& row) {
   Task t;
   t.id = row.int64(0);
   t.kind = row.text(1);
@@ -51,10 +48,13 @@ int64_t system_clock_seconds() {
       .count();
 }
 
-TaskQueue::TaskQueue(const std::string& path, Clock clock) : clock_(std::move(clock)) {
+TaskQueue::TaskQueue(const std::string& spec, Clock clock) : TaskQueue(db::open(spec), std::move(clock)) {}
+
+TaskQueue::TaskQueue(std::unique_ptr<db::Connection> connection, Clock clock)
+    : db_(std::move(connection)), clock_(std::move(clock)) {
+  HIRELM_CHECK(db_ != nullptr);
   HIRELM_CHECK(clock_ != nullptr);
-  { store::Store migrate(path); }  // creates the file and applies the store migrations, `tasks` among them
-  db_ = std::make_unique<SqliteConnection>(path, kBusyTimeoutMs);
+  store::migrate(*db_);  // the `tasks` table is store migration 2
 }
 
 TaskQueue::~TaskQueue() = default;
@@ -65,33 +65,71 @@ int64_t TaskQueue::enqueue(const EnqueueRequest& request) {
   if (request.kind.empty()) throw InvalidInputError("queue: enqueue: field 'kind': expected a name, got ''");
   require_positive(request.max_attempts, "enqueue: field 'max_attempts'");
   const int64_t t = now();
-  SqliteTransaction tx(*db_);
+  db::Transaction tx(*db_);
   int64_t id = 0;
   {
-    SqliteStatement insert(*db_,
-                           "INSERT INTO tasks (kind, payload_json, job_id, dedup_key, state, attempts, max_attempts, "
-                           "not_before, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?6, ?6) "
-                           "ON CONFLICT (dedup_key) DO NOTHING RETURNING id");
-    insert.bind(1, request.kind)
+    // ON CONFLICT waits for a concurrent inserter of the same key (PostgreSQL) and then inserts nothing.
+    auto insert = db_->prepare(
+        "INSERT INTO tasks (kind, payload_json, job_id, dedup_key, state, attempts, max_attempts, "
+        "not_before, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?6, ?6) "
+        "ON CONFLICT (dedup_key) DO NOTHING RETURNING id");
+    insert->bind(1, request.kind)
         .bind(2, request.payload_json)
         .bind(3, request.job_id)
         .bind(4, request.dedup_key)
-        .bind(5, static_cast<int64_t>(request.max_attempts))
+        .bind(5, request.max_attempts)
         .bind(6, t);
-    if (insert.step()) {
-      id = insert.int64(0);
-      insert.run();
+    if (insert->step()) {
+      id = insert->int64(0);
+      insert->run();
     }
   }
   if (id == 0) {
     // Only a dedup_key conflict inserts nothing.
     HIRELM_CHECK(request.dedup_key.has_value());
-    SqliteStatement existing(*db_, "SELECT id FROM tasks WHERE dedup_key = ?1");
-    existing.bind(1, *request.dedup_key);
-    HIRELM_CHECK(existing.step());
-    id = existing.int64(0);
+    auto existing = db_->prepare("SELECT id FROM tasks WHERE dedup_key = ?1");
+    existing->bind(1, *request.dedup_key);
+    HIRELM_CHECK(existing->step());
+    id = existing->int64(0);
   }
   tx.commit();
+  return id;
+}
+
+std::optional<int64_t> TaskQueue::pick_claimable(int64_t t, const std::vector<std::string>& kinds) {
+  std::string kind_filter;
+  if (!kinds.empty()) {
+    kind_filter = " AND kind IN (";
+    for (size_t i = 0; i < kinds.size(); ++i) kind_filter += (i ? ", ?" : "?") + std::to_string(i + 3);
+    kind_filter += ")";
+  }
+  // ?1 = now, ?2 = kHeldNotBefore, ?3... = kinds. Each branch is ORDER BY id LIMIT 1, so the queued one walks
+  // the (state, id) index and stops at the first eligible row, instead of sorting every queued task or
+  // scanning finished ones. A held task's not_before is kHeldNotBefore: never <= now.
+  const std::string queued =
+      "SELECT id FROM tasks WHERE state = 'queued' AND not_before <= ?1" + kind_filter + " ORDER BY id LIMIT 1";
+  const std::string expired = "SELECT id FROM tasks WHERE state = 'leased' AND lease_expires_at <= ?1 AND "
+                              "not_before < ?2" + kind_filter + " ORDER BY id LIMIT 1";
+  const auto bind = [&](db::Statement& q) {
+    q.bind(1, t).bind(2, kHeldNotBefore);
+    for (size_t i = 0; i < kinds.size(); ++i) q.bind(static_cast<int>(i + 3), kinds[i]);
+  };
+  if (db_->dialect() == db::Dialect::kSqlite) {
+    // The write lock is held since BEGIN IMMEDIATE: the lower id of the two branches is ours.
+    auto pick = db_->prepare("SELECT MIN(id) FROM (SELECT id FROM (" + queued + ") UNION ALL SELECT id FROM (" +
+                             expired + "))");
+    bind(*pick);
+    return pick->step() ? pick->optional_int64(0) : std::nullopt;  // MIN over no rows is NULL
+  }
+  // PostgreSQL: each branch locks its row, skipping rows other claimers hold (and re-checking the WHERE on the
+  // row's newest version), so no two transactions pick one task and none waits for another. The loser of the
+  // two stays locked until this transaction ends, which at worst makes another claimer skip it once.
+  std::optional<int64_t> id;
+  for (const std::string* sql : {&queued, &expired}) {
+    auto pick = db_->prepare(*sql + " FOR UPDATE SKIP LOCKED");
+    bind(*pick);
+    if (pick->step() && (!id || pick->int64(0) < *id)) id = pick->int64(0);
+  }
   return id;
 }
 
@@ -100,37 +138,21 @@ std::optional<Task> TaskQueue::claim(const std::string& worker_id, int64_t lease
   if (worker_id.empty()) throw InvalidInputError("queue: claim: worker id: expected a name, got ''");
   require_positive(lease_seconds, "claim: lease_seconds");
   const int64_t t = now();
-  SqliteTransaction tx(*db_);
-  // Expired leases with no attempts left end here; they are never handed out again.
-  SqliteStatement(*db_,
-                  "UPDATE tasks SET state = 'failed', updated_at = ?1, last_error = 'lease of ' || "
-                  "COALESCE(lease_owner, '?') || ' expired on attempt ' || attempts || ' of ' || max_attempts "
-                  "WHERE state = 'leased' AND lease_expires_at <= ?1 AND attempts >= max_attempts")
-      .bind(1, t)
+  db::Transaction tx(*db_);
+  // Expired leases with no attempts left end here; they are never handed out again. On PostgreSQL only rows
+  // nobody else has locked (a concurrent claim does the rest).
+  const std::string expired_for_good =
+      "state = 'leased' AND lease_expires_at <= ?1 AND attempts >= max_attempts";
+  db_->prepare("UPDATE tasks SET state = 'failed', updated_at = ?1, last_error = 'lease of ' || "
+               "COALESCE(lease_owner, '?') || ' expired on attempt ' || attempts || ' of ' || max_attempts "
+               "WHERE " +
+               (db_->dialect() == db::Dialect::kSqlite
+                    ? expired_for_good
+                    : "id IN (SELECT id FROM tasks WHERE " + expired_for_good + " FOR UPDATE SKIP LOCKED)"))
+      ->bind(1, t)
       .run();
 
-  // The oldest claimable task: the lower id of the oldest eligible queued task and the oldest expired lease.
-  // Two branches, each ORDER BY id LIMIT 1, so the queued one walks the (state, id) index and stops at the
-  // first eligible row, instead of sorting every queued task or scanning finished ones.
-  std::string kind_filter;
-  if (!kinds.empty()) {
-    kind_filter = " AND kind IN (";
-    for (size_t i = 0; i < kinds.size(); ++i) kind_filter += (i ? ", ?" : "?") + std::to_string(i + 2);
-    kind_filter += ")";
-  }
-  const std::string sql =
-      "SELECT MIN(id) FROM (SELECT id FROM (SELECT id FROM tasks WHERE state = 'queued' AND not_before <= ?1" +
-      kind_filter +
-      " ORDER BY id LIMIT 1) UNION ALL SELECT id FROM (SELECT id FROM tasks WHERE state = 'leased' AND "
-      "lease_expires_at <= ?1" +
-      kind_filter + " ORDER BY id LIMIT 1))";
-  std::optional<int64_t> id;
-  {
-    SqliteStatement pick(*db_, sql);
-    pick.bind(1, t);
-    for (size_t i = 0; i < kinds.size(); ++i) pick.bind(static_cast<int>(i + 2), kinds[i]);
-    if (pick.step()) id = pick.optional_int64(0);  // MIN over no rows is NULL
-  }
+  const std::optional<int64_t> id = pick_claimable(t, kinds);
   if (!id) {
     tx.commit();
     return std::nullopt;
@@ -138,84 +160,114 @@ std::optional<Task> TaskQueue::claim(const std::string& worker_id, int64_t lease
   std::optional<Task> task;
   {
     // SET expressions read the row as it was before this UPDATE (an expired lease's owner and attempt).
-    SqliteStatement lease(*db_,
-                          std::string("UPDATE tasks SET state = 'leased', attempts = attempts + 1, lease_owner = ?2, "
-                                      "lease_expires_at = ?3, updated_at = ?4, last_error = CASE WHEN state = "
-                                      "'leased' THEN 'lease of ' || COALESCE(lease_owner, '?') || ' expired on "
-                                      "attempt ' || attempts ELSE last_error END WHERE id = ?1 RETURNING ") +
+    auto lease = db_->prepare(std::string("UPDATE tasks SET state = 'leased', attempts = attempts + 1, "
+                                          "lease_owner = ?2, lease_expires_at = ?3, updated_at = ?4, last_error = "
+                                          "CASE WHEN state = 'leased' THEN 'lease of ' || COALESCE(lease_owner, "
+                                          "'?') || ' expired on attempt ' || attempts ELSE last_error END "
+                                          "WHERE id = ?1 RETURNING ") +
                               kColumns);
-    lease.bind(1, *id).bind(2, worker_id).bind(3, t + lease_seconds).bind(4, t);
-    HIRELM_CHECK(lease.step());
-    task = read_task(lease);
-    lease.run();
+    lease->bind(1, *id).bind(2, worker_id).bind(3, t + lease_seconds).bind(4, t);
+    HIRELM_CHECK(lease->step());
+    task = read_task(*lease);
+    lease->run();
   }
   tx.commit();
   return task;
 }
 
 bool TaskQueue::update_if_leased(const std::string& set_sql, const Task& lease, const std::string& worker_id,
-                                 const std::function<void(SqliteStatement&)>& bind_rest) {
-  SqliteStatement update(*db_, "UPDATE tasks SET " + set_sql +
-                                   " WHERE id = ?1 AND state = 'leased' AND lease_owner = ?2 AND attempts = ?3");
-  update.bind(1, lease.id).bind(2, worker_id).bind(3, static_cast<int64_t>(lease.attempts));
-  bind_rest(update);
-  return update.run() == 1;
+                                 const std::function<void(db::Statement&)>& bind_rest) {
+  auto update = db_->prepare("UPDATE tasks SET " + set_sql +
+                             " WHERE id = ?1 AND state = 'leased' AND lease_owner = ?2 AND attempts = ?3");
+  update->bind(1, lease.id).bind(2, worker_id).bind(3, lease.attempts);
+  bind_rest(*update);
+  return update->run() == 1;
 }
 
 bool TaskQueue::heartbeat(const Task& lease, const std::string& worker_id, int64_t lease_seconds) {
   require_positive(lease_seconds, "heartbeat: lease_seconds");
   const int64_t t = now();
-  SqliteTransaction tx(*db_);
+  db::Transaction tx(*db_);
   const bool held = update_if_leased("lease_expires_at = ?4, updated_at = ?5", lease, worker_id,
-                                     [&](SqliteStatement& s) { s.bind(4, t + lease_seconds).bind(5, t); });
+                                     [&](db::Statement& s) { s.bind(4, t + lease_seconds).bind(5, t); });
   tx.commit();
   return held;
 }
 
 bool TaskQueue::complete(const Task& lease, const std::string& worker_id) {
   const int64_t t = now();
-  SqliteTransaction tx(*db_);
+  db::Transaction tx(*db_);
   const bool held =
-      update_if_leased("state = 'done', updated_at = ?4", lease, worker_id, [&](SqliteStatement& s) { s.bind(4, t); });
+      update_if_leased("state = 'done', updated_at = ?4", lease, worker_id, [&](db::Statement& s) { s.bind(4, t); });
   tx.commit();
   return held;
 }
 
 bool TaskQueue::fail(const Task& lease, const std::string& worker_id, const std::string& error) {
   const int64_t t = now();
-  SqliteTransaction tx(*db_);
+  db::Transaction tx(*db_);
+  // A task of a paused job stays held when it goes back to the queue.
   const bool held = update_if_leased(
-      "state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, not_before = ?4, "
-      "last_error = ?5, updated_at = ?6",
-      lease, worker_id,
-      [&](SqliteStatement& s) { s.bind(4, t + backoff_seconds(lease.attempts)).bind(5, error).bind(6, t); });
+      "state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
+      "not_before = CASE WHEN not_before >= ?7 THEN not_before ELSE ?4 END, last_error = ?5, updated_at = ?6",
+      lease, worker_id, [&](db::Statement& s) {
+        s.bind(4, t + backoff_seconds(lease.attempts)).bind(5, error).bind(6, t).bind(7, kHeldNotBefore);
+      });
   tx.commit();
   return held;
 }
 
 int64_t TaskQueue::cancel(int64_t job_id) {
   const int64_t t = now();
-  SqliteTransaction tx(*db_);
-  const int64_t n = SqliteStatement(*db_,
-                                    "UPDATE tasks SET state = 'cancelled', updated_at = ?2 "
-                                    "WHERE job_id = ?1 AND state IN ('queued', 'leased')")
-                        .bind(1, job_id)
+  db::Transaction tx(*db_);
+  const int64_t n = db_->prepare("UPDATE tasks SET state = 'cancelled', updated_at = ?2 "
+                                 "WHERE job_id = ?1 AND state IN ('queued', 'leased')")
+                        ->bind(1, job_id)
                         .bind(2, t)
                         .run();
   tx.commit();
   return n;
 }
 
+int64_t TaskQueue::pause(int64_t job_id) {
+  const int64_t t = now();
+  db::Transaction tx(*db_);
+  const int64_t n = db_->prepare("UPDATE tasks SET not_before = ?2, updated_at = ?3 "
+                                 "WHERE job_id = ?1 AND state IN ('queued', 'leased') AND not_before < ?2")
+                        ->bind(1, job_id)
+                        .bind(2, kHeldNotBefore)
+                        .bind(3, t)
+                        .run();
+  tx.commit();
+  return n;
+}
+
+int64_t TaskQueue::resume(int64_t job_id) {
+  const int64_t t = now();
+  db::Transaction tx(*db_);
+  const int64_t n = db_->prepare("UPDATE tasks SET not_before = ?2, updated_at = ?2 "
+                                 "WHERE job_id = ?1 AND state IN ('queued', 'leased') AND not_before >= ?3")
+                        ->bind(1, job_id)
+                        .bind(2, t)
+                        .bind(3, kHeldNotBefore)
+                        .run();
+  tx.commit();
+  return n;
+}
+
 TaskCounts TaskQueue::counts(std::optional<int64_t> job_id) const {
-  SqliteStatement q(*db_, job_id ? "SELECT state, COUNT(*) FROM tasks WHERE job_id = ?1 GROUP BY state"
-                                 : "SELECT state, COUNT(*) FROM tasks GROUP BY state");
-  if (job_id) q.bind(1, *job_id);
+  auto q = db_->prepare(std::string("SELECT state, COUNT(*), SUM(CASE WHEN not_before >= ?1 THEN 1 ELSE 0 END) "
+                                    "FROM tasks") +
+                        (job_id ? " WHERE job_id = ?2" : "") + " GROUP BY state");
+  q->bind(1, kHeldNotBefore);
+  if (job_id) q->bind(2, *job_id);
   TaskCounts c;
-  while (q.step()) {
-    const int64_t n = q.int64(1);
-    switch (parse_task_state(q.text(0))) {
+  while (q->step()) {
+    const int64_t n = q->int64(1);
+    switch (parse_task_state(q->text(0))) {
       case TaskState::kQueued:
         c.queued = n;
+        c.held = q->int64(2);
         break;
       case TaskState::kLeased:
         c.leased = n;
@@ -235,10 +287,10 @@ TaskCounts TaskQueue::counts(std::optional<int64_t> job_id) const {
 }
 
 std::optional<Task> TaskQueue::get(int64_t task_id) const {
-  SqliteStatement q(*db_, std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?1");
-  q.bind(1, task_id);
-  if (!q.step()) return std::nullopt;
-  return read_task(q);
+  auto q = db_->prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?1");
+  q->bind(1, task_id);
+  if (!q->step()) return std::nullopt;
+  return read_task(*q);
 }
 
 }  // namespace hirelm::queue

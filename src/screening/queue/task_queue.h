@@ -1,12 +1,13 @@
-// The durable task queue on SQLite (docs/queue.md): screening work stored as rows of the store's `tasks`
-// table with states, attempts, leases and backoff, shared by any number of processes on one database file.
+// The durable task queue (docs/queue.md): screening work stored as rows of the store's `tasks` table with
+// states, attempts, leases and backoff, shared by any number of processes on one SQLite file or PostgreSQL
+// database (through the db layer, src/screening/db).
 //
-// Claiming is one BEGIN IMMEDIATE transaction (select the oldest claimable task, lease it), so two processes
-// never claim the same task. A worker holds a task through a lease: (task id, worker id, attempt number).
+// Claiming is one transaction (select the oldest claimable task, lease it): SQLite takes the database's write
+// lock up front (BEGIN IMMEDIATE); PostgreSQL selects with FOR UPDATE SKIP LOCKED, so workers on several
+// machines skip each other's rows instead of waiting. Two processes never claim the same task. A worker holds a task through a lease: (task id, worker id, attempt number).
 // heartbeat/complete/fail succeed only while that lease is the task's current one; once another worker has
 // taken the task over (its lease expired and it was claimed again), or it was cancelled, they return false and
-// change nothing, so a late worker's result is dropped. A PostgreSQL backend is meant to keep the same table
-// and state machine, claiming with SELECT ... FOR UPDATE SKIP LOCKED.
+// change nothing, so a late worker's result is dropped.
 //
 // Threading: one TaskQueue per thread (it owns one connection); any number of processes.
 #pragma once
@@ -18,12 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "screening/db/connection.h"
 #include "screening/queue/task.h"
 
 namespace hirelm::queue {
 
-class SqliteConnection;
-class SqliteStatement;
+// not_before of a task held by pause(): 9999-12-31T23:59:59Z, later than any clock reading.
+constexpr int64_t kHeldNotBefore = 253402300799;
 
 // Seconds since the Unix epoch (UTC). Injected so tests move time without sleeping.
 using Clock = std::function<int64_t()>;
@@ -43,9 +45,12 @@ struct EnqueueRequest {
 
 class TaskQueue {
  public:
-  // Opens the store database at `path` (creating and migrating it through store::Store when needed) and a
-  // connection of its own. Throws IoError when it cannot be opened, UnsupportedError for a newer schema.
-  explicit TaskQueue(const std::string& path, Clock clock = system_clock_seconds);
+  // Opens the store database `spec` (a SQLite path or a PostgreSQL URL; db::open) with a connection of its own
+  // and applies the store's migrations when needed (store::migrate). Throws IoError when it cannot be opened or
+  // reached, UnsupportedError for a newer schema.
+  explicit TaskQueue(const std::string& spec, Clock clock = system_clock_seconds);
+  // The same over a connection the caller opened; the queue owns it from now on.
+  explicit TaskQueue(std::unique_ptr<db::Connection> connection, Clock clock = system_clock_seconds);
   ~TaskQueue();
   TaskQueue(const TaskQueue&) = delete;
   TaskQueue& operator=(const TaskQueue&) = delete;
@@ -75,6 +80,14 @@ class TaskQueue {
   // heartbeat). Returns how many were cancelled.
   int64_t cancel(int64_t job_id);
 
+  // Holds the job's queued tasks: not claimable until resume (not_before = kHeldNotBefore). Leased tasks run
+  // on, but are held as well, so one that fails or whose lease expires waits (queued, resp. leased and not
+  // taken over) instead of running again. Returns how many queued or leased tasks were held.
+  int64_t pause(int64_t job_id);
+
+  // Makes the job's held tasks claimable now (not_before = now). Returns how many were released.
+  int64_t resume(int64_t job_id);
+
   // Tasks per state, of one job or (nullopt) of the whole queue.
   TaskCounts counts(std::optional<int64_t> job_id) const;
 
@@ -85,9 +98,11 @@ class TaskQueue {
   int64_t now() const;
   // UPDATE ... WHERE the lease is current, with `set_sql` as the SET clause whose parameters start at ?4.
   bool update_if_leased(const std::string& set_sql, const Task& lease, const std::string& worker_id,
-                        const std::function<void(SqliteStatement&)>& bind_rest);
+                        const std::function<void(db::Statement&)>& bind_rest);
+  // The id of the oldest claimable task of `kinds` at time t, locked for this transaction, or nullopt.
+  std::optional<int64_t> pick_claimable(int64_t t, const std::vector<std::string>& kinds);
 
-  std::unique_ptr<SqliteConnection> db_;
+  std::unique_ptr<db::Connection> db_;
   Clock clock_;
 };
 

@@ -1,12 +1,13 @@
-// The screening store: one SQLite file (--db, default ./hirelm.db) holding jobs, candidates, documents, runs,
-// per-stage results with every sample, and an audit log. Schema and migrations: docs/store.md.
+// The screening store: a SQLite file (--db, default ./hirelm.db) or a PostgreSQL database (a postgresql:// URL)
+// holding jobs, candidates, documents, runs, per-stage results with every sample, and an audit log, through
+// the db layer (src/screening/db). Schema, migrations and the PostgreSQL differences: docs/store.md.
 //
-// Crash safety: WAL journal, synchronous=FULL, and every public write is one transaction, so a process killed
-// with kill -9 at any point leaves either all of a call's effect or none of it. Re-running the same batch
-// finds documents by content hash and stage results by (job, document, stage), so nothing is redone,
-// lost or duplicated.
+// Crash safety: every public write is one transaction (SQLite: WAL journal, synchronous=FULL), so a process
+// killed with kill -9 at any point leaves either all of a call's effect or none of it. Re-running the same
+// batch finds documents by content hash and stage results by (job, document, stage), so nothing is redone,
+// lost or duplicated. Concurrent writers (several processes or machines) stay race-free on both backends.
 //
-// Threading: one Store per thread (the connection is not shared); several processes may open one file.
+// Threading: one Store per thread (the connection is not shared); several processes may open one database.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 #include <string>
 #include <vector>
 
-struct sqlite3;
+#include "screening/db/connection.h"
 
 namespace hirelm::store {
 
@@ -100,14 +101,21 @@ struct AuditEntry {
 
 class Store {
  public:
-  // Opens (creating when missing) and migrates to kSchemaVersion. Throws IoError when the file cannot be
-  // opened or is not a database, UnsupportedError when its schema is newer than this build's.
-  explicit Store(const std::string& path);
+  // Opens `spec` (a SQLite path, created when missing, or a PostgreSQL URL) and migrates it to
+  // latest_schema_version(). Throws IoError when the database cannot be opened or reached or the file is not a
+  // database, UnsupportedError when its schema is newer than this build's.
+  explicit Store(const std::string& spec);
+  // The same over a connection the caller opened (db::open); the store owns it from now on.
+  explicit Store(std::unique_ptr<db::Connection> connection);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   int schema_version() const;
+
+  // The store's connection, for callers that keep their own tables in the same database (the service, auth)
+  // and want to share it. Same thread rules as the Store.
+  db::Connection& connection() { return *db_; }
 
   // Inserts the job or returns the id of the stored one with the same content hash.
   int64_t upsert_job(const JobInput& job);
@@ -149,10 +157,6 @@ class Store {
   std::optional<int64_t> candidate_of(int64_t document_id) const;
 
  private:
-  class Statement;
-  class Transaction;
-  void exec(const char* sql) const;
-  void migrate();
   // The stored results of (job, document) with their samples, ordered by stage name; only `stage` when given.
   std::vector<StageResult> load_stages(int64_t job_id, int64_t document_id,
                                        const std::optional<std::string>& stage) const;
@@ -160,11 +164,10 @@ class Store {
   void insert_audit(const std::string& at, const std::string& actor, const std::string& action,
                     const std::string& subject, const std::string& detail_json);
 
-  sqlite3* db_ = nullptr;
-  std::string path_;
+  std::unique_ptr<db::Connection> db_;
 };
 
-// Highest migration this build knows.
+// Highest migration this build knows (migrations.h).
 int latest_schema_version();
 
 }  // namespace hirelm::store

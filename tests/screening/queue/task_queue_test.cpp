@@ -45,8 +45,8 @@ TEST(TaskQueue, MigrationAddsTasksTableToTheStore) {
   const std::string db = fresh_db("migration");
   TaskQueue q(db);
   store::Store s(db);
-  EXPECT_EQ(s.schema_version(), 2);
-  EXPECT_EQ(store::latest_schema_version(), 2);
+  EXPECT_EQ(s.schema_version(), store::latest_schema_version());
+  EXPECT_GE(store::latest_schema_version(), 2);  // the tasks table is migration 2
   EXPECT_EQ(q.counts(std::nullopt).total(), 0);
 }
 
