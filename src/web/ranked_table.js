@@ -136,7 +136,7 @@ export function rankedTable(jobId) {
       return h('tr.candidate-row', { dataset: { candidateId: r.candidate_id, status: r.status } },
         h('td.select', box),
         h('td.num', r.rank ?? '–'),
-        h('td', h('a.candidate-link', { href: `#/jobs/${jobId}/candidates/${r.candidate_id}` },
+        h('td.name-cell', h('a.candidate-link', { href: `#/jobs/${jobId}/candidates/${r.candidate_id}` },
           r.name || r.file_name || `#${r.candidate_id}`),
         r.name && r.file_name ? h('div.sub', r.file_name) : null),
         h('td.num.score', r.score === null || r.score === undefined ? '–' : fmt(r.score)),

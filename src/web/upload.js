@@ -32,10 +32,10 @@ export function uploadZone(jobId, onUploaded) {
   const input = h('input#upload-input', { type: 'file', multiple: true, name: 'files' });
   const status = h('p.upload-status#upload-status', { role: 'status' });
   const resultsBody = h('tbody');
-  const results = h('table.data.compact#upload-results', { hidden: true },
+  const results = h('div#upload-results-wrap', { hidden: true }, h('table.data.compact#upload-results',
     h('thead', h('tr', h('th', t('upload.col.file')), h('th', t('upload.col.size')),
       h('th', t('upload.col.status')), h('th', t('upload.col.reason')))),
-    resultsBody);
+    resultsBody));
   let totals = { accepted: 0, duplicates: 0, rejected: 0 };
 
   const addRow = (name, size, state, reason) => {
