@@ -105,9 +105,10 @@ std::optional<int64_t> TaskQueue::pick_claimable(int64_t t, const std::vector<st
   }
   // ?1 = now, ?2 = kHeldNotBefore, ?3... = kinds. Each branch is ORDER BY id LIMIT 1, so the queued one walks
   // the (state, id) index and stops at the first eligible row, instead of sorting every queued task or
-  // scanning finished ones. A held task's not_before is kHeldNotBefore: never <= now.
+  // scanning finished ones. A held task's not_before is kHeldNotBefore (and a real clock never reaches it).
   const std::string queued =
-      "SELECT id FROM tasks WHERE state = 'queued' AND not_before <= ?1" + kind_filter + " ORDER BY id LIMIT 1";
+      "SELECT id FROM tasks WHERE state = 'queued' AND not_before <= ?1 AND not_before < ?2" + kind_filter +
+      " ORDER BY id LIMIT 1";
   const std::string expired = "SELECT id FROM tasks WHERE state = 'leased' AND lease_expires_at <= ?1 AND "
                               "not_before < ?2" + kind_filter + " ORDER BY id LIMIT 1";
   const auto bind = [&](db::Statement& q) {

@@ -1,4 +1,4 @@
-// Helpers shared by the queue tests: fresh database paths and a fake clock.
+// Helpers shared by the queue tests: databases on every test backend and a fake clock.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,15 +10,28 @@
 #include <string>
 
 #include "screening/queue/task_queue.h"
+#include "test_db.h"
 
 namespace hirelm::queue::test {
 
-// A fresh database path in the test temp dir (the file and its -wal/-shm removed).
-inline std::string fresh_db(const std::string& name) {
+// A fresh SQLite path in the test temp dir (the file and its -wal/-shm removed).
+inline std::string fresh_sqlite_path(const std::string& name) {
   const std::string path = ::testing::TempDir() + "/hirelm_queue_" + std::to_string(::getpid()) + "_" + name + ".db";
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
   return path;
 }
+
+// Tests that run once per backend (SQLite; PostgreSQL when HIRELM_TEST_POSTGRES_URL is set, see test_db.h).
+class QueueBackendTest : public ::testing::TestWithParam<db::testing::Backend> {
+ protected:
+  // A fresh empty database of this test's backend: a path or a URL (`name` only labels SQLite files).
+  std::string fresh_db(const std::string& /*name*/) const { return db::testing::fresh_database_spec(GetParam()); }
+  // A path for the test's side files (worker logs), unique per process, backend and name.
+  std::string side_file(const std::string& name) const {
+    return ::testing::TempDir() + "/hirelm_queue_" + std::to_string(::getpid()) + "_" +
+           db::testing::backend_name(GetParam()) + "_" + name;
+  }
+};
 
 // A clock the test moves by hand: seconds since the epoch, starting at `start`.
 struct FakeClock {

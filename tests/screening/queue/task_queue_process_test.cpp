@@ -22,7 +22,8 @@ namespace hirelm::queue {
 namespace {
 
 using test::FakeClock;
-using test::fresh_db;
+
+class TaskQueueProcess : public test::QueueBackendTest {};
 
 constexpr int64_t kT0 = 1'700'000'000;
 
@@ -42,7 +43,7 @@ pid_t fork_child(Body body) {
   _exit(code);
 }
 
-TEST(TaskQueueProcess, WorkerKilledWhileHoldingALeaseLosesNothingAndDuplicatesNothing) {
+TEST_P(TaskQueueProcess, WorkerKilledWhileHoldingALeaseLosesNothingAndDuplicatesNothing) {
   const std::string db = fresh_db("kill9");
   FakeClock clock(kT0);
   TaskQueue q(db, clock.clock());
@@ -109,7 +110,7 @@ std::vector<int64_t> read_log(const std::string& path) {
   return ids;
 }
 
-TEST(TaskQueueProcess, WorkersKilledAtRandomMomentsLeaveEveryTaskDoneOnce) {
+TEST_P(TaskQueueProcess, WorkersKilledAtRandomMomentsLeaveEveryTaskDoneOnce) {
   // Three workers claim and complete in a loop and are SIGKILLed at spread-out moments, possibly inside a
   // transaction. Afterwards a rescuer, once the dead workers' leases have passed, finishes the rest. Every
   // task must end done; no task may be completed by two workers (a completion is logged only after complete()
@@ -126,7 +127,7 @@ TEST(TaskQueueProcess, WorkersKilledAtRandomMomentsLeaveEveryTaskDoneOnce) {
   std::vector<std::string> logs;
   std::vector<pid_t> children;
   for (int w = 0; w < kWorkers; ++w) {
-    const std::string log = db + ".worker" + std::to_string(w);
+    const std::string log = side_file("worker" + std::to_string(w));
     logs.push_back(log);
     children.push_back(fork_child([&, w, log] {
       const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
@@ -151,7 +152,7 @@ TEST(TaskQueueProcess, WorkersKilledAtRandomMomentsLeaveEveryTaskDoneOnce) {
   }
 
   clock.advance(30);  // every dead worker's lease has expired
-  const std::string rescuer_log = db + ".rescuer";
+  const std::string rescuer_log = side_file("rescuer");
   logs.push_back(rescuer_log);
   {
     const int fd = open(rescuer_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
@@ -182,7 +183,7 @@ TEST(TaskQueueProcess, WorkersKilledAtRandomMomentsLeaveEveryTaskDoneOnce) {
   for (const std::string& log : logs) std::filesystem::remove(log);
 }
 
-TEST(TaskQueueProcess, FourProcessesCompleteEachOfTwoHundredTasksExactlyOnce) {
+TEST_P(TaskQueueProcess, FourProcessesCompleteEachOfTwoHundredTasksExactlyOnce) {
   constexpr int kWorkers = 4;
   constexpr int kTasks = 200;
   const std::string db = fresh_db("concurrent");
@@ -197,7 +198,7 @@ TEST(TaskQueueProcess, FourProcessesCompleteEachOfTwoHundredTasksExactlyOnce) {
   std::vector<pid_t> children;
   std::vector<std::string> logs;
   for (int w = 0; w < kWorkers; ++w) {
-    const std::string log = db + ".worker" + std::to_string(w);
+    const std::string log = side_file("worker" + std::to_string(w));
     logs.push_back(log);
     children.push_back(fork_child([&, w, log] {
       close(start[1]);
@@ -249,6 +250,9 @@ TEST(TaskQueueProcess, FourProcessesCompleteEachOfTwoHundredTasksExactlyOnce) {
   RecordProperty("workers_that_completed_tasks", workers_that_worked);
   for (const std::string& log : logs) std::filesystem::remove(log);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TaskQueueProcess, ::testing::ValuesIn(db::testing::test_backends()),
+                         db::testing::backend_param_name);
 
 }  // namespace
 }  // namespace hirelm::queue

@@ -13,7 +13,9 @@ namespace hirelm::queue {
 namespace {
 
 using test::FakeClock;
-using test::fresh_db;
+using test::fresh_sqlite_path;
+
+class TaskQueueTest : public test::QueueBackendTest {};
 
 constexpr int64_t kT0 = 1'700'000'000;
 
@@ -41,7 +43,7 @@ TEST(TaskStateText, RoundTripsAndRejectsUnknownWords) {
   EXPECT_THROW(parse_task_state("running"), InvalidInputError);
 }
 
-TEST(TaskQueue, MigrationAddsTasksTableToTheStore) {
+TEST_P(TaskQueueTest, MigrationAddsTasksTableToTheStore) {
   const std::string db = fresh_db("migration");
   TaskQueue q(db);
   store::Store s(db);
@@ -50,7 +52,7 @@ TEST(TaskQueue, MigrationAddsTasksTableToTheStore) {
   EXPECT_EQ(q.counts(std::nullopt).total(), 0);
 }
 
-TEST(TaskQueue, EnqueueClaimCompleteStoresEveryField) {
+TEST_P(TaskQueueTest, EnqueueClaimCompleteStoresEveryField) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("basic"), clock.clock());
   const int64_t id = q.enqueue(request(R"({"doc":7})", 42, "job42/doc7", 4));
@@ -87,7 +89,7 @@ TEST(TaskQueue, EnqueueClaimCompleteStoresEveryField) {
   EXPECT_FALSE(q.get(id + 1));
 }
 
-TEST(TaskQueue, ClaimsOldestFirstAndFiltersByKind) {
+TEST_P(TaskQueueTest, ClaimsOldestFirstAndFiltersByKind) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("order"), clock.clock());
   const int64_t a = q.enqueue(request("a", std::nullopt, std::nullopt, 3, "profile"));
@@ -105,7 +107,7 @@ TEST(TaskQueue, ClaimsOldestFirstAndFiltersByKind) {
   EXPECT_EQ(last->id, c);
 }
 
-TEST(TaskQueue, OldestFirstAcrossQueuedTasksAndExpiredLeases) {
+TEST_P(TaskQueueTest, OldestFirstAcrossQueuedTasksAndExpiredLeases) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("order_mixed"), clock.clock());
   const int64_t a = q.enqueue(request("a"));
@@ -127,7 +129,7 @@ TEST(TaskQueue, OldestFirstAcrossQueuedTasksAndExpiredLeases) {
   EXPECT_FALSE(q.claim("w", 60));
 }
 
-TEST(TaskQueue, DedupKeyReturnsTheExistingTaskInAnyState) {
+TEST_P(TaskQueueTest, DedupKeyReturnsTheExistingTaskInAnyState) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("dedup"), clock.clock());
   const int64_t id = q.enqueue(request("first", 1, "k1"));
@@ -144,7 +146,7 @@ TEST(TaskQueue, DedupKeyReturnsTheExistingTaskInAnyState) {
   EXPECT_EQ(q.counts(1).total(), 4);
 }
 
-TEST(TaskQueue, FailBacksOffExponentiallyThenFailsAfterMaxAttempts) {
+TEST_P(TaskQueueTest, FailBacksOffExponentiallyThenFailsAfterMaxAttempts) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("backoff"), clock.clock());
   const int64_t id = q.enqueue(request("p", 9, std::nullopt, 3));
@@ -184,7 +186,7 @@ TEST(TaskQueue, FailBacksOffExponentiallyThenFailsAfterMaxAttempts) {
   EXPECT_EQ(c.total(), 1);
 }
 
-TEST(TaskQueue, CancelStopsQueuedAndLeasedTasksOfOneJobOnly) {
+TEST_P(TaskQueueTest, CancelStopsQueuedAndLeasedTasksOfOneJobOnly) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("cancel"), clock.clock());
   const int64_t done = q.enqueue(request("d", 1));
@@ -216,7 +218,7 @@ TEST(TaskQueue, CancelStopsQueuedAndLeasedTasksOfOneJobOnly) {
   EXPECT_EQ(q.cancel(1), 0);
 }
 
-TEST(TaskQueue, CountsPerStateForProgress) {
+TEST_P(TaskQueueTest, CountsPerStateForProgress) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("counts"), clock.clock());
   for (int i = 0; i < 5; ++i) q.enqueue(request("j7", 7, std::nullopt, 1));
@@ -238,7 +240,7 @@ TEST(TaskQueue, CountsPerStateForProgress) {
   EXPECT_EQ(q.counts(99).total(), 0);
 }
 
-TEST(TaskQueue, ExpiredLeaseIsTakenOverAndTheFirstWorkerLosesIt) {
+TEST_P(TaskQueueTest, ExpiredLeaseIsTakenOverAndTheFirstWorkerLosesIt) {
   FakeClock clock(kT0);
   const std::string db = fresh_db("expiry");
   TaskQueue w1(db, clock.clock());
@@ -269,7 +271,7 @@ TEST(TaskQueue, ExpiredLeaseIsTakenOverAndTheFirstWorkerLosesIt) {
   EXPECT_EQ(w1.counts(3).done, 1);
 }
 
-TEST(TaskQueue, SameWorkerIdCannotCompleteAnOlderLease) {
+TEST_P(TaskQueueTest, SameWorkerIdCannotCompleteAnOlderLease) {
   // The attempt number fences leases: a restarted worker reusing its id does not revive the old lease.
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("fence"), clock.clock());
@@ -283,7 +285,7 @@ TEST(TaskQueue, SameWorkerIdCannotCompleteAnOlderLease) {
   EXPECT_TRUE(q.complete(*new_lease, "w"));
 }
 
-TEST(TaskQueue, ExpiredLeaseWithNoAttemptsLeftEndsFailed) {
+TEST_P(TaskQueueTest, ExpiredLeaseWithNoAttemptsLeftEndsFailed) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("expiry_max"), clock.clock());
   const int64_t id = q.enqueue(request("p", 1, std::nullopt, 1));
@@ -298,7 +300,7 @@ TEST(TaskQueue, ExpiredLeaseWithNoAttemptsLeftEndsFailed) {
   EXPECT_FALSE(q.complete(*t, "w1"));
 }
 
-TEST(TaskQueue, RejectsInvalidArguments) {
+TEST_P(TaskQueueTest, RejectsInvalidArguments) {
   TaskQueue q(fresh_db("invalid"));
   EXPECT_THROW(q.enqueue(request("p", std::nullopt, std::nullopt, 0)), InvalidInputError);
   EXPECT_THROW(q.enqueue(request("p", std::nullopt, std::nullopt, 3, "")), InvalidInputError);
@@ -307,8 +309,73 @@ TEST(TaskQueue, RejectsInvalidArguments) {
   EXPECT_EQ(q.counts(std::nullopt).total(), 0);
 }
 
-TEST(TaskQueue, OpeningANonDatabaseFileThrowsIoError) {
-  const std::string path = fresh_db("garbage");
+TEST_P(TaskQueueTest, PauseHoldsTheJobsTasksAndResumeReleasesThem) {
+  FakeClock clock(kT0);
+  TaskQueue q(fresh_db("pause"), clock.clock());
+  const int64_t a = q.enqueue(request("a", 1));
+  const int64_t b = q.enqueue(request("b", 1));
+  const int64_t c = q.enqueue(request("c", 1));
+  const int64_t d = q.enqueue(request("d", 2));
+  const auto leased = q.claim("w1", 30);
+  ASSERT_TRUE(leased);
+  EXPECT_EQ(leased->id, a);
+
+  EXPECT_EQ(q.pause(1), 3);  // b and c queued, a leased
+  EXPECT_EQ(q.pause(1), 0);  // already held
+  EXPECT_EQ(q.pause(99), 0);
+  TaskCounts held = q.counts(1);
+  EXPECT_EQ(held.queued, 2);
+  EXPECT_EQ(held.held, 2);
+  EXPECT_EQ(held.leased, 1);
+  EXPECT_EQ(q.counts(2).held, 0);
+
+  // Another job's task is still claimable; the paused job's are not.
+  const auto other = q.claim("w2", 30);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->id, d);
+  EXPECT_FALSE(q.claim("w2", 30));
+  EXPECT_TRUE(q.complete(*other, "w2"));
+
+  // The leased task runs on; when it fails it goes back to the queue held, not after its backoff.
+  EXPECT_TRUE(q.heartbeat(*leased, "w1", 30));
+  EXPECT_TRUE(q.fail(*leased, "w1", "model down"));
+  clock.advance(1000);
+  EXPECT_FALSE(q.claim("w2", 30));
+  held = q.counts(1);
+  EXPECT_EQ(held.queued, 3);
+  EXPECT_EQ(held.held, 3);
+
+  EXPECT_EQ(q.resume(1), 3);
+  EXPECT_EQ(q.resume(1), 0);
+  EXPECT_EQ(q.counts(1).held, 0);
+  std::vector<int64_t> order;
+  while (const auto t = q.claim("w3", 30)) order.push_back(t->id);
+  EXPECT_EQ(order, (std::vector<int64_t>{a, b, c}));
+  EXPECT_EQ(q.get(a)->attempts, 2);
+  EXPECT_EQ(q.get(b)->attempts, 1);
+}
+
+TEST_P(TaskQueueTest, AHeldLeaseIsNotTakenOverWhenItExpiresButItsOwnerMayFinish) {
+  FakeClock clock(kT0);
+  TaskQueue q(fresh_db("pause_lease"), clock.clock());
+  q.enqueue(request("a", 7));
+  const auto t = q.claim("w1", 30);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(q.pause(7), 1);
+  clock.advance(31);
+  EXPECT_FALSE(q.claim("w2", 30));
+  EXPECT_EQ(q.get(t->id)->state, TaskState::kLeased);
+  EXPECT_TRUE(q.complete(*t, "w1"));
+  EXPECT_EQ(q.resume(7), 0);  // done tasks are not held
+  EXPECT_EQ(q.counts(7).done, 1);
+}
+
+TEST(TaskQueueFile, UnreachablePostgresIsAnIoError) {
+  EXPECT_THROW(TaskQueue q("postgresql://hirelm:pw@127.0.0.1:1/hirelm"), IoError);
+}
+
+TEST(TaskQueueFile, OpeningANonDatabaseFileThrowsIoError) {
+  const std::string path = fresh_sqlite_path("garbage");
   {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     ASSERT_NE(f, nullptr);
@@ -318,6 +385,9 @@ TEST(TaskQueue, OpeningANonDatabaseFileThrowsIoError) {
   }
   EXPECT_THROW(TaskQueue q(path), IoError);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TaskQueueTest, ::testing::ValuesIn(db::testing::test_backends()),
+                         db::testing::backend_param_name);
 
 }  // namespace
 }  // namespace hirelm::queue
