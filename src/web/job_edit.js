@@ -38,6 +38,26 @@ export async function render(root, params, ctx) {
   for (const c of (job?.criteria?.length ? job.criteria : kDefaultCriteria)) addCriterion(c);
 
   const error = h('p.error-text#job-error', { role: 'alert', hidden: true });
+  // A new job can also come from a job file (front matter and all, docs/screening.md): POST {text}.
+  const importInput = h('input#job-import', {
+    type: 'file', accept: '.md,.txt,text/markdown,text/plain',
+    on: {
+      change: async (e) => {
+        const file = e.target.files[0];
+        if (!file) return;
+        error.hidden = true;
+        try {
+          const answer = await api('POST', '/api/jobs', { text: await file.text() });
+          notify(t('job_edit.saved'));
+          go(`/jobs/${answer.job.id}`);
+        } catch (err) {
+          error.textContent = err.message;
+          error.hidden = false;
+        }
+        e.target.value = '';
+      },
+    },
+  });
   const save = h('button#job-save', { type: 'submit' }, t('job_edit.save'));
   const form = h('form.panel.job-form', {
     on: {
@@ -69,6 +89,8 @@ export async function render(root, params, ctx) {
     },
   },
   h('h1', editing ? t('job_edit.title_edit') : t('job_edit.title_new')),
+  editing ? null : h('details.import-job', h('summary', t('job_edit.import')),
+    h('label', t('job_edit.import_hint'), importInput)),
   h('label', t('job_edit.title'), title),
   h('label', t('job_edit.description'), description),
   h('label', t('job_edit.must_have'), mustHave),
