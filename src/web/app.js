@@ -131,7 +131,9 @@ async function route() {
   renderHeader();
   const found = match(path);
   const main = document.getElementById('main');
-  document.getElementById('messages').replaceChildren();
+  // Errors belong to the page they came from; info messages (e.g. "Job saved." before a navigation) stay
+  // until they time out.
+  for (const stale of document.querySelectorAll('#messages .message.error')) stale.remove();
   if (!found) {
     mount(main, h('section.panel', h('h1', t('error.not_found_page')), h('a', { href: '#/jobs' }, t('nav.jobs'))));
     return;
