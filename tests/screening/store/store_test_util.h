@@ -1,4 +1,4 @@
-// Helpers shared by the store tests.
+// Helpers shared by the store tests: databases on every test backend.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,13 +7,23 @@
 #include <filesystem>
 #include <string>
 
+#include "test_db.h"
+
 namespace hirelm::store::test {
 
-// A fresh database path in the test temp dir (the file and its -wal/-shm removed).
-inline std::string fresh_db(const std::string& name) {
+// A fresh SQLite path in the test temp dir (the file and its -wal/-shm removed).
+inline std::string fresh_sqlite_path(const std::string& name) {
   const std::string path = ::testing::TempDir() + "/hirelm_store_" + std::to_string(::getpid()) + "_" + name + ".db";
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
   return path;
 }
+
+// Tests that run once per backend (SQLite; PostgreSQL when HIRELM_TEST_POSTGRES_URL is set, see test_db.h).
+class StoreBackendTest : public ::testing::TestWithParam<db::testing::Backend> {
+ protected:
+  // A fresh empty database of this test's backend: a path or a URL (`name` only labels SQLite files).
+  std::string fresh_db(const std::string& /*name*/) const { return db::testing::fresh_database_spec(GetParam()); }
+  bool is_sqlite() const { return GetParam() == db::testing::Backend::kSqlite; }
+};
 
 }  // namespace hirelm::store::test
