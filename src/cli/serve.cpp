@@ -1,24 +1,42 @@
-// `hirelm serve`: the OpenAI-compatible HTTP API (src/server). The server listens first, so /health
-// answers 503 while the model loads; then it logs "ready on http://HOST:PORT" and serves until
+// `hirelm serve`: the OpenAI-compatible HTTP API (src/server), the screening REST API and web UI (src/api,
+// src/web) over the database --db, and an embedded screening worker (src/screening/worker, --workers N
+// threads; 0 = API only, for when separate `hirelm worker` processes do the work). The server listens first,
+// so /health answers 503 while the model loads; then it logs "ready on http://HOST:PORT" and serves until
 // SIGINT/SIGTERM. Requests run through the continuous-batching scheduler (SchedulerBackend) unless
 // --serial-backend asks for one request at a time through Engine::generate (SerialBackend).
+//
+// The model: with --model, the embedded worker asks the server's own /v1 over loopback, so its requests share
+// the continuous-batching scheduler with API users. With --llm-url, the worker asks those servers and --model is
+// optional (without it, /v1 routes answer 503).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
 
+#include <unistd.h>
+
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/generation_options.h"
+#include "llm/openai_client.h"
+#include "screening/queue/task_queue.h"
+#include "screening/scoring/prompt_template.h"
+#include "screening/worker/worker.h"
 #include "server/openai_server.h"
 #include "server/scheduler_backend.h"
 #include "server/serial_backend.h"
 #include "util/error.h"
+
+#if __has_include("api/screening_api.h")
+#include "api/screening_api.h"
+#define HIRELM_HAVE_SCREENING_API 1
+#endif
 
 namespace hirelm::cli {
 namespace {
@@ -40,6 +58,16 @@ std::vector<OptionSpec> serve_specs() {
                    "KV cache pool size, e.g. 2GiB or 512MiB (default: max-num-seqs contexts, at most half the free RAM)"});
   specs.push_back({"no-prefix-caching", "", false, false, "do not share KV blocks of equal prompt prefixes"});
   specs.push_back({"serial-backend", "", false, false, "run one request at a time (no batching, no KV pool)"});
+  specs.push_back({"db", "", true, false, "screening database: SQLite file or postgresql:// URL (default ./hirelm.db)"});
+  specs.push_back({"llm-url", "", true, true,
+                   "OpenAI-compatible server(s) the screening worker asks (repeatable); --model becomes optional"});
+  specs.push_back({"llm-key", "", true, false, "API key for --llm-url (default $HIRELM_LLM_API_KEY or $OPENAI_API_KEY)"});
+  specs.push_back({"llm-model", "", true, false, "model name sent to --llm-url servers"});
+  specs.push_back({"workers", "", true, false, "embedded screening worker threads (default 1; 0 = API only)"});
+  specs.push_back({"lease-seconds", "", true, false, "screening task lease of the embedded worker (default 60)"});
+  specs.push_back({"max-upload-bytes", "", true, false, "largest uploaded resume file in bytes (default 20971520)"});
+  specs.push_back({"max-upload-files", "", true, false, "files per upload request, zip members included (default 500)"});
+  specs.push_back({"prompts", "", true, false, "prompt template directory (default: $HIRELM_PROMPTS or the shipped prompts/)"});
   specs.push_back({"help", "h", false, false, "show this help"});
   return specs;
 }
@@ -146,20 +174,58 @@ engine::scheduler::SchedulerOptions size_kv_pool(const SchedulerFlags& flags, en
   return o;
 }
 
+// The LanguageModel of the embedded worker: the --llm-url servers, else this server's own /v1 over loopback.
+std::unique_ptr<llm::LanguageModel> worker_model(const Args& args, const std::string& host, int port,
+                                                 const std::vector<std::string>& api_keys) {
+  llm::OpenAiClientOptions o;
+  o.urls = args.get_all("llm-url");
+  if (o.urls.empty()) {
+    const std::string local = host == "0.0.0.0" || host == "::" || host.empty() ? "127.0.0.1" : host;
+    o.urls = {"http://" + (local.find(':') != std::string::npos ? "[" + local + "]" : local) + ":" + std::to_string(port)};
+    o.model = args.get_or("served-model-name", "");
+    if (o.model.empty()) o.model = model_spec_from(args);
+    if (!api_keys.empty()) o.api_key = api_keys.front();
+    o.concurrency = 16;  // the scheduler batches them
+  } else {
+    o.api_key = args.get_or("llm-key", "");
+    for (const char* var : {"HIRELM_LLM_API_KEY", "OPENAI_API_KEY"}) {
+      if (const char* key = std::getenv(var); o.api_key.empty() && key) o.api_key = key;
+    }
+    o.model = args.get_or("llm-model", o.model);
+  }
+  return std::make_unique<llm::OpenAiClient>(o);
+}
+
 int serve_main(int argc, char** argv) {
   const auto specs = serve_specs();
   Args args(specs, argc, argv, 2);
   if (args.has("help")) {
-    std::printf("usage: hirelm serve --model PATH [options]\n\nServes the OpenAI-compatible API.\n\n%s",
+    std::printf("usage: hirelm serve (--model PATH | --llm-url URL) [--db SPEC] [--workers N] [options]\n\n"
+                "Serves the OpenAI-compatible API, the screening API and web UI, and screens queued resumes.\n\n%s",
                 format_options(specs).c_str());
     return kExitOk;
   }
   if (!args.positionals().empty()) throw InvalidInputError("unexpected argument '" + args.positionals()[0] + "'");
-  const std::string model_spec = model_spec_from(args);
+  const bool local_model = args.has("model") || args.get_all("llm-url").empty();
+  const std::string model_spec = local_model ? model_spec_from(args) : "";
   const engine::EngineOptions engine_options = engine_options_from(args);
+  const std::string db_spec = args.get_or("db", "hirelm.db");
+  const long long workers = args.get_int("workers", 1);
+  if (workers < 0 || workers > 256) throw InvalidInputError("--workers: expected 0..256, got " + std::to_string(workers));
+  const long long lease_seconds = args.get_int("lease-seconds", 60);
+  if (lease_seconds < 1) throw InvalidInputError("--lease-seconds: expected at least 1, got " + std::to_string(lease_seconds));
+  const long long max_upload_bytes = args.get_int("max-upload-bytes", 20LL << 20);
+  if (max_upload_bytes < 1) {
+    throw InvalidInputError("--max-upload-bytes: expected a positive byte count, got " + std::to_string(max_upload_bytes));
+  }
+  const long long max_upload_files = args.get_int("max-upload-files", 500);
+  if (max_upload_files < 1) {
+    throw InvalidInputError("--max-upload-files: expected at least 1, got " + std::to_string(max_upload_files));
+  }
+  const std::string prompts_dir = args.get_or("prompts", screening::default_prompts_dir());
 
   server::ServerOptions options;
-  options.served_model_name = args.get_or("served-model-name", model_spec);
+  options.served_model_name = args.get_or("served-model-name", local_model ? model_spec : "none");
   options.api_keys = args.get_all("api-key");
   if (auto file = args.get("api-key-file")) {
     std::ifstream in(*file);
@@ -188,7 +254,20 @@ int serve_main(int argc, char** argv) {
   std::optional<SchedulerFlags> scheduler;  // unset with --serial-backend
   if (!args.has("serial-backend")) scheduler = scheduler_flags(args);
 
+  // Open (and migrate) the database first: an unreachable one fails the command before it listens.
+  { queue::TaskQueue probe(db_spec); }
+
   server::OpenAiServer server(options);
+#ifdef HIRELM_HAVE_SCREENING_API
+  api::ApiOptions api_options;
+  api_options.db_spec = db_spec;
+  api_options.max_upload_bytes = static_cast<size_t>(max_upload_bytes);
+  api_options.max_upload_files = static_cast<size_t>(max_upload_files);
+  api::ScreeningApi screening_api(api_options);
+  screening_api.register_routes(server.http());
+#else
+  std::fprintf(stderr, "note: this build has no screening API (src/api); serving /v1 only\n");
+#endif
   const int bound = server.bind(host, static_cast<int>(port));
   g_server = &server;
   std::signal(SIGINT, on_signal);
@@ -197,25 +276,54 @@ int serve_main(int argc, char** argv) {
   std::thread http([&] { server.serve(); });
   while (!server.running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
-  std::fprintf(stderr, "loading model %s\n", model_spec.c_str());
-  try {
-    engine::Engine engine = engine::Engine::load(model_spec, engine_options);
-    if (!scheduler) {
-      server.set_backend(std::make_shared<server::SerialBackend>(std::move(engine), static_cast<size_t>(max_waiting)));
-    } else {
-      auto scheduler_options = size_kv_pool(*scheduler, engine);
-      server.set_backend(std::make_shared<server::SchedulerBackend>(std::move(engine), std::move(scheduler_options),
-                                                                    static_cast<size_t>(max_waiting)));
-    }
-  } catch (...) {
+  std::unique_ptr<llm::LanguageModel> model;
+  std::unique_ptr<worker::Worker> worker;
+  auto shut_down = [&] {
     server.stop();
     http.join();
     g_server = nullptr;
+    if (worker) {
+      worker->stop();
+      worker->wait();
+    }
+  };
+  try {
+    if (local_model) {
+      std::fprintf(stderr, "loading model %s\n", model_spec.c_str());
+      engine::Engine engine = engine::Engine::load(model_spec, engine_options);
+      if (!scheduler) {
+        server.set_backend(std::make_shared<server::SerialBackend>(std::move(engine), static_cast<size_t>(max_waiting)));
+      } else {
+        auto scheduler_options = size_kv_pool(*scheduler, engine);
+        server.set_backend(std::make_shared<server::SchedulerBackend>(std::move(engine), std::move(scheduler_options),
+                                                                      static_cast<size_t>(max_waiting)));
+      }
+    }
+    if (workers > 0) {
+      worker::WorkerOptions wo;
+      wo.db_spec = db_spec;
+      wo.worker_id = "serve:" + std::to_string(::getpid());
+      wo.concurrency = static_cast<int>(workers);
+      wo.lease_seconds = lease_seconds;
+      wo.prompts_dir = prompts_dir;
+      model = worker_model(args, host, bound, options.api_keys);
+      worker = std::make_unique<worker::Worker>(wo, *model);
+      worker->start();
+    }
+  } catch (...) {
+    shut_down();
     throw;
   }
-  std::fprintf(stderr, "ready on http://%s:%d\n", host.c_str(), bound);
+  std::fprintf(stderr, "ready on http://%s:%d (screening db %s, %lld embedded worker thread%s)\n", host.c_str(), bound,
+               db::redact_spec(db_spec).c_str(), workers, workers == 1 ? "" : "s");
   http.join();
   g_server = nullptr;
+  if (worker) {
+    // Tasks in flight end now: their model requests fail once the server is gone, and the tasks go back to
+    // the queue for the next worker (or the next start).
+    worker->stop();
+    worker->wait();
+  }
   return kExitOk;
 }
 
