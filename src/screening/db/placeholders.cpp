@@ -6,6 +6,8 @@ namespace hirelm::db {
 
 namespace {
 
+constexpr int kMaxIndex = 999999;
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Index just past the quoted text or comment that starts at `at`, or `at` when none starts there.
@@ -56,9 +58,10 @@ RewrittenSql rewrite_placeholders(std::string_view sql) {
     ++i;
     int index = 0;
     size_t digits = 0;
-    // ?N: at most 6 digits (SQLite's own limit on indexes is 32766); longer runs stay text after $N.
-    while (i < sql.size() && is_digit(sql[i]) && digits < 6) {
-      index = index * 10 + (sql[i] - '0');
+    // ?N: every digit belongs to the mark; the index saturates at kMaxIndex (far past what either database
+    // accepts, so the server rejects it).
+    while (i < sql.size() && is_digit(sql[i])) {
+      index = std::min(kMaxIndex, index * 10 + (sql[i] - '0'));
       ++i;
       ++digits;
     }

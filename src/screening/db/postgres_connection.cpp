@@ -25,6 +25,7 @@ constexpr Oid kFloat8Oid = 701;
 constexpr Oid kByteaOid = 17;
 
 constexpr const char* kUniqueViolation = "23505";
+constexpr int kMaxParameters = 65535;  // the wire protocol's 16-bit parameter count
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
@@ -50,6 +51,10 @@ class PostgresStatement final : public Statement {
   PostgresStatement(pg_conn* conn, const std::string& name, std::string_view sql)
       : conn_(conn), name_(name), original_(sql) {
     RewrittenSql rewritten = rewrite_placeholders(sql);
+    if (rewritten.max_index > kMaxParameters) {
+      throw IoError("db: '" + name_ + "': parameter index " + std::to_string(rewritten.max_index) +
+                    " over PostgreSQL's limit of " + std::to_string(kMaxParameters) + " in: " + original_);
+    }
     sql_ = std::move(rewritten.sql);
     params_.resize(static_cast<size_t>(rewritten.max_index));
   }
