@@ -172,6 +172,7 @@ TEST(Open, UnreachableServerIsAnIoErrorNamingTheRedactedUrl) {
     const std::string what = e.what();
     EXPECT_NE(what.find("postgresql://hirelm:***@127.0.0.1:1/hirelm"), std::string::npos) << what;
     EXPECT_EQ(what.find("topsecret"), std::string::npos) << what;
+    EXPECT_EQ(exit_code_for(e.kind()), kExitFailure);  // what the CLI's main returns for it
   }
 }
 
