@@ -71,7 +71,7 @@ CREATE TABLE samples (
   id {{id}},
   result_id INTEGER NOT NULL REFERENCES results (id),
   sample_index INTEGER NOT NULL,
-  seed INTEGER,
+  seed BIGINT,
   reasoning TEXT NOT NULL,
   answer TEXT NOT NULL,
   parsed_json TEXT NOT NULL,
