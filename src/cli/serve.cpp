@@ -265,6 +265,9 @@ int serve_main(int argc, char** argv) {
   api_options.max_upload_files = static_cast<size_t>(max_upload_files);
   api::ScreeningApi screening_api(api_options);
   screening_api.register_routes(server.http());
+  server.extend_openapi([&screening_api](nlohmann::ordered_json& document) {
+    api::merge_openapi(document, screening_api.openapi_document());
+  });
 #else
   std::fprintf(stderr, "note: this build has no screening API (src/api); serving /v1 only\n");
 #endif
