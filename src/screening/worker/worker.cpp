@@ -166,7 +166,7 @@ void Worker::run_thread(int index) {
       if (!task) {
         if (options_.once) {
           const queue::TaskCounts c = queue->counts(std::nullopt);
-          if (c.queued + c.leased == 0) break;
+          if (c.queued - c.held + c.leased == 0) break;  // paused (held) tasks do not keep it
         }
         idle(options_.idle_seconds);
         continue;

@@ -40,7 +40,7 @@ struct WorkerOptions {
   double heartbeat_seconds = 0; // lease extension period; 0 = lease_seconds / 3
   std::vector<std::string> kinds = {"screen_document"};
   std::string prompts_dir;      // prompt templates
-  bool once = false;            // threads end when no task is queued or leased any more
+  bool once = false;            // threads end when no task is queued (paused ones aside) or leased any more
   double idle_seconds = 0.5;    // wait between claims while nothing is claimable
   // Progress lines ("[worker w1] task 12 doc 5 done in 2.1 s"); default: stderr.
   std::function<void(const std::string&)> log;

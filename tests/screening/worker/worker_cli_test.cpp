@@ -115,6 +115,33 @@ TEST_P(WorkerScaleOut, ThreeWorkersOneKilledMidwayEveryCandidateGetsExactlyOneRe
   fs::remove_all(logs);
 }
 
+TEST(ServeEmbeddedWorker, ServeWithLlmUrlScreensQueuedTasksAndStopsOnSigterm) {
+  const std::string spec = db::testing::fresh_database_spec(Backend::kSqlite);
+  const testing::SeededJob job = testing::seed_job(spec, 5, 1);
+  testing::FakeLlm llm;
+  const std::string log = (fs::path(::testing::TempDir()) / ("serve_" + std::to_string(::getpid()) + ".log")).string();
+  fs::remove(log);
+  const pid_t serve = testing::spawn({testing::built("hirelm"), "serve", "--host", "127.0.0.1", "--port", "0", "--db",
+                                      spec, "--llm-url", llm.url(), "--workers", "2", "--prompts",
+                                      testing::prompts_dir()},
+                                     log);
+  queue::TaskQueue q(spec);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (q.counts(job.job_id).done < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(q.counts(job.job_id).done, 5) << testing::slurp(log);
+  ::kill(serve, SIGTERM);
+  const int status = testing::wait_for(serve, 30);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << "\n" << testing::slurp(log);
+  const std::string text = testing::slurp(log);
+  EXPECT_NE(text.find("ready on http://127.0.0.1:"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 embedded worker threads"), std::string::npos) << text;
+  auto conn = db::open(spec);
+  EXPECT_EQ(scalar(*conn, "SELECT COUNT(*) FROM results"), 5 * 3);
+  fs::remove(log);
+}
+
 TEST(WorkerCli, BadUsageExitsTwoAndUnreachableDatabaseExitsOne) {
   const std::string hirelm = testing::built("hirelm");
   const fs::path log = fs::path(::testing::TempDir()) / ("worker_cli_usage_" + std::to_string(::getpid()) + ".log");
