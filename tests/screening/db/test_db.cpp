@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 
 #include "screening/db/connection.h"
 #include "util/error.h"
@@ -25,6 +27,37 @@ std::string unique_suffix() {
   const auto now = std::chrono::steady_clock::now().time_since_epoch();
   return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
          std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count() % 1000000000);
+}
+
+// The PostgreSQL databases this process made; dropped at exit (WITH (FORCE): connections a test left open are
+// closed by the server), unless HIRELM_TEST_KEEP_DATABASES=1. Forked children never drop: they leave by _exit.
+class CreatedDatabases {
+ public:
+  void add(const std::string& admin_url, const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    admin_url_ = admin_url;
+    names_.push_back(name);
+  }
+  ~CreatedDatabases() {
+    if (names_.empty() || env("HIRELM_TEST_KEEP_DATABASES") == "1" || ::getpid() != owner_) return;
+    try {
+      std::unique_ptr<Connection> db = open(admin_url_);
+      for (const std::string& name : names_) db->exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // The server is gone already (scripts/test.sh stopped it): nothing left to drop.
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  pid_t owner_ = ::getpid();
+  std::string admin_url_;
+  std::vector<std::string> names_;
+};
+
+CreatedDatabases& created_databases() {
+  static CreatedDatabases databases;
+  return databases;
 }
 
 }  // namespace
@@ -70,6 +103,7 @@ std::string fresh_database_spec(Backend backend) {
   const std::string name = "hirelm_t_" + unique_suffix();
   std::unique_ptr<Connection> db = open(*admin);
   db->exec("CREATE DATABASE " + name);
+  created_databases().add(*admin, name);
   return with_database(*admin, name);
 }
 

@@ -35,7 +35,8 @@ bool postgres_required();
 std::vector<Backend> test_backends();
 
 // A fresh, empty database: SQLite, a new path in the test temp dir (no file yet); PostgreSQL, a new database
-// with a unique name (CREATE DATABASE through the admin URL) whose URL is returned. Throws IoError when
+// with a unique name (CREATE DATABASE through the admin URL) whose URL is returned; the process drops the
+// databases it made when it exits (HIRELM_TEST_KEEP_DATABASES=1 keeps them for a look). Throws IoError when
 // PostgreSQL is asked for without HIRELM_TEST_POSTGRES_URL or the server refuses.
 std::string fresh_database_spec(Backend backend);
 
