@@ -74,11 +74,7 @@ std::optional<std::string> postgres_admin_url() {
 
 bool postgres_required() { return env("HIRELM_REQUIRE_POSTGRES") == "1"; }
 
-std::vector<Backend> test_backends() {
-  std::vector<Backend> out = {Backend::kSqlite};
-  if (postgres_admin_url() || postgres_required()) out.push_back(Backend::kPostgres);
-  return out;
-}
+std::vector<Backend> test_backends() { return {Backend::kSqlite, Backend::kPostgres}; }
 
 std::string with_database(const std::string& url, const std::string& database) {
   const size_t start = url.find("://");

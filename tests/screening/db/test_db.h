@@ -4,10 +4,13 @@
 // scripts/postgres.sh and sets it, e.g. postgresql://hirelm@127.0.0.1:55432/hirelm). Without it PostgreSQL
 // tests are skipped, unless env HIRELM_REQUIRE_POSTGRES=1 (set by .ci/run), where they fail.
 //
-//   class MyTest : public ::testing::TestWithParam<db::testing::Backend> {};
-//   TEST_P(MyTest, Works) { const std::string spec = db::testing::fresh_database_spec(GetParam()); ... }
+//   class MyTest : public db::testing::BackendTest {};
+//   TEST_P(MyTest, Works) { const std::string spec = fresh_spec(); ... }
 //   INSTANTIATE_TEST_SUITE_P(Backends, MyTest, ::testing::ValuesIn(db::testing::test_backends()),
 //                            db::testing::backend_param_name);
+//
+// The PostgreSQL instances always exist (CTest lists tests when they are built, before scripts/test.sh starts
+// the server); BackendTest::SetUp skips or fails them when no URL is set.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -30,8 +33,7 @@ std::optional<std::string> postgres_admin_url();
 // True when HIRELM_REQUIRE_POSTGRES=1: a PostgreSQL test without a URL fails instead of being skipped.
 bool postgres_required();
 
-// SQLite always; PostgreSQL when a URL is set or PostgreSQL is required (its tests then fail in
-// fresh_database_spec, naming the missing variable).
+// SQLite and PostgreSQL: every backend a TEST_P runs on.
 std::vector<Backend> test_backends();
 
 // A fresh, empty database: SQLite, a new path in the test temp dir (no file yet); PostgreSQL, a new database
@@ -55,3 +57,20 @@ std::string with_database(const std::string& url, const std::string& database);
       GTEST_SKIP() << "HIRELM_TEST_POSTGRES_URL is not set (scripts/test.sh starts a server)";    \
     }                                                                                             \
   } while (0)
+
+namespace hirelm::db::testing {
+
+// A test run once per backend: SetUp skips (or, with HIRELM_REQUIRE_POSTGRES=1, fails) the PostgreSQL run when
+// no server is configured. Fixtures with their own SetUp call BackendTest::SetUp() first and return when
+// IsSkipped() or HasFatalFailure().
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres) HIRELM_REQUIRE_TEST_POSTGRES();
+  }
+  // A fresh empty database of this test's backend (fresh_database_spec).
+  std::string fresh_spec() const { return fresh_database_spec(GetParam()); }
+  bool is_sqlite() const { return GetParam() == Backend::kSqlite; }
+};
+
+}  // namespace hirelm::db::testing

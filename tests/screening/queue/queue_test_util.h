@@ -22,7 +22,7 @@ inline std::string fresh_sqlite_path(const std::string& name) {
 }
 
 // Tests that run once per backend (SQLite; PostgreSQL when HIRELM_TEST_POSTGRES_URL is set, see test_db.h).
-class QueueBackendTest : public ::testing::TestWithParam<db::testing::Backend> {
+class QueueBackendTest : public db::testing::BackendTest {
  protected:
   // A fresh empty database of this test's backend: a path or a URL (`name` only labels SQLite files).
   std::string fresh_db(const std::string& /*name*/) const { return db::testing::fresh_database_spec(GetParam()); }

@@ -1,6 +1,7 @@
 // kill -9 at arbitrary points of a batch, then resume: nothing lost, nothing duplicated, finished work kept.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,23 @@ Counts counts(const std::string& spec) {
 // Results stored so far; nullopt while the schema does not exist yet (the child was killed before it
 // migrated the database).
 std::optional<int64_t> stored_results_or_no_schema(const std::string& spec) {
+  if (!db::is_postgres_url(spec)) {
+    // SQLite: a read-only connection, as a bystander; it never creates the file nor changes its journal mode
+    // while the child is opening it.
+    sqlite3* db = nullptr;
+    std::optional<int64_t> n;
+    if (sqlite3_open_v2(spec.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 1000);
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM results", -1, &st, nullptr) == SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int64(st, 0);
+      }
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+  }
   try {
     std::unique_ptr<db::Connection> db = db::open(spec, {.busy_timeout_ms = 1000});
     return count(*db, "SELECT COUNT(*) FROM results");

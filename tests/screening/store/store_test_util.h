@@ -19,11 +19,10 @@ inline std::string fresh_sqlite_path(const std::string& name) {
 }
 
 // Tests that run once per backend (SQLite; PostgreSQL when HIRELM_TEST_POSTGRES_URL is set, see test_db.h).
-class StoreBackendTest : public ::testing::TestWithParam<db::testing::Backend> {
+class StoreBackendTest : public db::testing::BackendTest {
  protected:
   // A fresh empty database of this test's backend: a path or a URL (`name` only labels SQLite files).
   std::string fresh_db(const std::string& /*name*/) const { return db::testing::fresh_database_spec(GetParam()); }
-  bool is_sqlite() const { return GetParam() == db::testing::Backend::kSqlite; }
 };
 
 }  // namespace hirelm::store::test
