@@ -144,11 +144,7 @@ bool OpenAiServer::model_matches(const std::string& name) const {
 
 void OpenAiServer::route(const std::string& method, const std::string& path, HttpHandler handler) {
   routes_.emplace_back(method, path);
-  if (method == "GET") {
-    http_.get(path, std::move(handler));
-  } else {
-    http_.post(path, std::move(handler));
-  }
+  http_.route(method, path, std::move(handler));
 }
 
 HttpHandler OpenAiServer::guarded(bool needs_backend, std::function<HttpResponse(const HttpRequest&)> handler) {
@@ -403,7 +399,9 @@ HttpResponse OpenAiServer::metrics() {
 }
 
 HttpResponse OpenAiServer::openapi() {
-  return json_response(openapi_document({options_.served_model_name, !options_.api_keys.empty()}));
+  nlohmann::ordered_json doc = openapi_document({options_.served_model_name, !options_.api_keys.empty()});
+  for (const auto& extend : openapi_extensions_) extend(doc);
+  return json_response(doc);
 }
 
 }  // namespace hirelm::server

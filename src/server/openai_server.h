@@ -8,11 +8,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "server/completion_backend.h"
 #include "server/http_server.h"
@@ -40,8 +43,15 @@ class OpenAiServer {
   void stop() { http_.stop(); }
   bool running() const { return http_.running(); }
 
-  // Every route registered, as {method, path}; /openapi.json describes exactly these.
+  // Every route registered, as {method, path}; /openapi.json describes exactly these (plus what
+  // extend_openapi adds).
   const std::vector<std::pair<std::string, std::string>>& routes() const { return routes_; }
+
+  // The HTTP server underneath, for other route sets (the screening /api, the web UI). Register before bind().
+  HttpServer& http() { return http_; }
+  // Adds to /openapi.json (e.g. the screening API merges its /api paths and schemas in). Call before bind();
+  // `extend` runs on every request of /openapi.json, on the document built for it.
+  void extend_openapi(std::function<void(nlohmann::ordered_json&)> extend) { openapi_extensions_.push_back(std::move(extend)); }
 
  private:
   std::shared_ptr<CompletionBackend> backend() const;
@@ -62,6 +72,7 @@ class OpenAiServer {
   std::shared_ptr<CompletionBackend> backend_;
   ServerMetrics metrics_;  // declared before http_: streams still running at shutdown record into it
   std::vector<std::pair<std::string, std::string>> routes_;
+  std::vector<std::function<void(nlohmann::ordered_json&)>> openapi_extensions_;
   HttpServer http_;
 };
 

@@ -56,6 +56,15 @@ bool ZipArchive::contains(const std::string& name) const {
   return zip_name_locate(archive_, name.c_str(), 0) >= 0;
 }
 
+std::vector<std::string> ZipArchive::names() const {
+  std::vector<std::string> out;
+  for (uint64_t i = 0; i < entries_; ++i) {
+    const char* name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW);
+    if (name) out.emplace_back(name);
+  }
+  return out;
+}
+
 std::optional<std::string> ZipArchive::read(const std::string& name) {
   const zip_int64_t index = zip_name_locate(archive_, name.c_str(), 0);
   if (index < 0) return std::nullopt;

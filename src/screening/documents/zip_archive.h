@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct zip;
 
@@ -32,6 +33,8 @@ class ZipArchive {
   std::optional<std::string> read(const std::string& name);
 
   uint64_t entry_count() const { return entries_; }
+  // The entries' names in archive order (directories end with '/'), as stored: untrusted text.
+  std::vector<std::string> names() const;
 
  private:
   zip* archive_ = nullptr;

@@ -113,6 +113,28 @@ CREATE INDEX tasks_lease ON tasks (state, lease_expires_at);
 CREATE INDEX tasks_job ON tasks (job_id, state)
 )sql";
 
+// Version 3 (the screening service, src/screening/service, docs/api.md): jobs made through the API keep their
+// whole job file in jobs.text and an updated_at; runs started through the API have a state (running, paused,
+// cancelled; NULL for CLI runs) and their queue tasks listed in run_tasks (one per document); originals keeps
+// an uploaded file's bytes (one per document, no foreign key so erasure can delete it first).
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE jobs ADD COLUMN updated_at TEXT;
+ALTER TABLE runs ADD COLUMN state TEXT;
+CREATE TABLE run_tasks (
+  run_id BIGINT NOT NULL REFERENCES runs (id),
+  document_id BIGINT NOT NULL,
+  task_id BIGINT NOT NULL,
+  PRIMARY KEY (run_id, document_id)
+);
+CREATE INDEX run_tasks_task ON run_tasks (task_id);
+CREATE TABLE originals (
+  document_id BIGINT PRIMARY KEY,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  bytes BLOB NOT NULL
+)
+)sql";
+
 // Version 4: accounts (src/auth, docs/auth.md). Times are whole seconds since the Unix epoch from the auth
 // store's injectable clock. Secrets are never stored: password_hash is an Argon2id string, token_hash the
 // SHA-256 hex of a session or API-token secret. Deleting a user deletes its sessions and tokens (the auth store
@@ -148,7 +170,7 @@ CREATE INDEX api_tokens_user ON api_tokens (user_id)
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> kAll = {{1, kV1}, {2, kV2}, {4, kV4}};
+  static const std::vector<Migration> kAll = {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}};
   return kAll;
 }
 
