@@ -8,7 +8,7 @@
 
 namespace hirelm::auth::testing {
 
-// Applies every store migration to the empty database `connection` (each rendered for its dialect).
+// Applies every store migration not yet applied (store::migrate).
 void migrate(db::Connection& connection);
 
 // Opens `spec` and migrates it.
