@@ -130,7 +130,7 @@ before(async () => {
   if (devUrl) {
     baseUrl = devUrl.replace(/\/$/, '');
   } else {
-    llm = spawn(fakeLlmBinary, ['--host', '127.0.0.1', '--port', '0', '--delay-ms', '40'],
+    llm = spawn(fakeLlmBinary, ['--host', '127.0.0.1', '--port', '0', '--delay-ms', '120'],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     const [, llmPort] = await waitForLine(llm, 'stdout', /listening on (\d+)/, 'hirelm_fake_llm');
     const db = join(workDir, 'hirelm.db');
