@@ -51,19 +51,19 @@ service::CandidateFilter candidate_filter(const HttpRequest& r) {
 }  // namespace
 
 void register_candidate_routes(RouteContext& c) {
-  c.add("GET", "/api/jobs/{id}/candidates", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/jobs/{id}/candidates", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     const int64_t job_id = path_id(r, "id");
     const service::CandidateFilter filter = candidate_filter(r);
     auto s = c.pool.acquire();
     return json_response(service::CandidateService(*s).list(job_id, filter));
   });
-  c.add("GET", "/api/jobs/{id}/candidates/{cid}", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/jobs/{id}/candidates/{cid}", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     auto s = c.pool.acquire();
     return json_response(service::CandidateService(*s).detail(path_id(r, "id"), path_id(r, "cid")));
   });
-  c.add("GET", "/api/jobs/{id}/export", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/jobs/{id}/export", [c](const HttpRequest& r) {
     const auth::Principal who = c.authorizer.require(r, Role::kRecruiter);
     const int64_t job_id = path_id(r, "id");
     const std::string format = r.has_query("format") ? r.query_value("format") : "csv";
@@ -78,7 +78,7 @@ void register_candidate_routes(RouteContext& c) {
     response.headers.push_back({"Content-Disposition", content_disposition(file.file_name)});
     return response;
   });
-  c.add("DELETE", "/api/candidates/{cid}", [&c](const HttpRequest& r) {
+  c.add("DELETE", "/api/candidates/{cid}", [c](const HttpRequest& r) {
     const auth::Principal who = c.authorizer.require(r, Role::kRecruiter);
     const int64_t candidate_id = path_id(r, "cid");
     const Json body = json_body(r);
@@ -91,7 +91,7 @@ void register_candidate_routes(RouteContext& c) {
     service::CandidateService(*s).erase(candidate_id, who.username, reason);
     return no_content();
   });
-  c.add("GET", "/api/audit", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/audit", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kAdmin);
     const int64_t limit = query_integer(r, "limit").value_or(100);
     if (limit < 1 || limit > 1000) throw HttpError::bad_request("limit: expected 1..1000, got " + std::to_string(limit));

@@ -38,7 +38,7 @@ std::string content_disposition(const std::string& file_name) {
 }
 
 void register_document_routes(RouteContext& c) {
-  c.add("POST", "/api/jobs/{id}/documents", [&c](const HttpRequest& r) {
+  c.add("POST", "/api/jobs/{id}/documents", [c](const HttpRequest& r) {
     const auth::Principal who = c.authorizer.require(r, Role::kRecruiter);
     const int64_t job_id = path_id(r, "id");
     if (!r.multipart) throw HttpError::unsupported_media_type("expected a multipart/form-data body with parts named 'files'");
@@ -55,13 +55,13 @@ void register_document_routes(RouteContext& c) {
     service::UploadService uploads(*s, {c.options.max_upload_bytes, c.options.max_upload_files}, c.options.extract);
     return json_response(uploads.upload(job_id, parts, who.username));
   });
-  c.add("GET", "/api/jobs/{id}/documents", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/jobs/{id}/documents", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     auto s = c.pool.acquire();
     service::UploadService uploads(*s, {c.options.max_upload_bytes, c.options.max_upload_files}, c.options.extract);
     return json_response(uploads.list(path_id(r, "id")));
   });
-  c.add("GET", "/api/documents/{id}/original", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/documents/{id}/original", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     auto s = c.pool.acquire();
     service::UploadService uploads(*s, {c.options.max_upload_bytes, c.options.max_upload_files}, c.options.extract);

@@ -1,4 +1,5 @@
-// What the route files (jobs_routes.cpp, ...) share: the session pool, the authorizer, the options, and `add`,
+// What the route files (jobs_routes.cpp, ...) share (handlers capture a copy: it holds references to objects
+// ScreeningApi owns, which outlive the server): the session pool, the authorizer, the options, and `add`,
 // which registers a guarded handler and records the route for the OpenAPI document.
 #pragma once
 

@@ -48,14 +48,14 @@ std::string sse_progress(const Json& run) { return "event: progress\ndata: " + r
 }  // namespace
 
 void register_run_routes(RouteContext& c) {
-  c.add("POST", "/api/jobs/{id}/runs", [&c](const HttpRequest& r) {
+  c.add("POST", "/api/jobs/{id}/runs", [c](const HttpRequest& r) {
     const auth::Principal who = c.authorizer.require(r, Role::kRecruiter);
     const int64_t job_id = path_id(r, "id");
     const service::RunOptions options = run_options(json_body(r));
     auto s = c.pool.acquire();
     return json_response({{"run", service::RunService(*s).start(job_id, options, who.username)}}, 202);
   });
-  c.add("GET", "/api/jobs/{id}/runs", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/jobs/{id}/runs", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     const int64_t job_id = path_id(r, "id");
     auto s = c.pool.acquire();
@@ -66,12 +66,12 @@ void register_run_routes(RouteContext& c) {
     }
     return json_response({{"runs", service::RunService(*s).list(job_id)}});
   });
-  c.add("GET", "/api/runs/{id}", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/runs/{id}", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     auto s = c.pool.acquire();
     return json_response({{"run", service::RunService(*s).get(path_id(r, "id"))}});
   });
-  c.add("GET", "/api/runs/{id}/events", [&c](const HttpRequest& r) {
+  c.add("GET", "/api/runs/{id}/events", [c](const HttpRequest& r) {
     c.authorizer.require(r, Role::kViewer);
     const int64_t run_id = path_id(r, "id");
     Json first;
@@ -119,7 +119,7 @@ void register_run_routes(RouteContext& c) {
   });
   for (const char* action : {"pause", "resume", "cancel"}) {
     const std::string a = action;
-    c.add("POST", "/api/runs/{id}/" + a, [&c, a](const HttpRequest& r) {
+    c.add("POST", "/api/runs/{id}/" + a, [c, a](const HttpRequest& r) {
       const auth::Principal who = c.authorizer.require(r, Role::kRecruiter);
       const int64_t run_id = path_id(r, "id");
       auto s = c.pool.acquire();

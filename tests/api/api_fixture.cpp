@@ -7,11 +7,13 @@
 namespace hirelm::api::testing {
 
 void ApiFixture::SetUp() {
-  spec_ = db::testing::fresh_database_spec(GetParam());
+  BackendTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  spec_ = fresh_spec();
   ApiOptions options;
   options.db_spec = spec_;
   options.max_upload_bytes = 64 * 1024;
-  options.max_upload_files = 8;
+  options.max_upload_files = 10;
   options.events_poll_ms = 20;
   options.events_ping_ms = 1000;
   configure(options);

@@ -26,7 +26,7 @@ struct FilePart {
   std::string content;
 };
 
-class ApiFixture : public ::testing::TestWithParam<db::testing::Backend> {
+class ApiFixture : public db::testing::BackendTest {
  protected:
   void SetUp() override;
   void TearDown() override;

@@ -18,7 +18,8 @@ class RunsApiTest : public ApiFixture {
     for (int i = 0; i < n; ++i) files.push_back({"r" + std::to_string(i) + ".txt", resume_text("Person " + std::to_string(i))});
     auto r = upload("/api/jobs/" + std::to_string(job) + "/documents", files, recruiter_);
     std::vector<int64_t> docs;
-    for (const auto& f : Json::parse(r->body)["files"]) docs.push_back(f["document_id"].get<int64_t>());
+    const Json body = Json::parse(r->body);
+    for (const auto& f : body["files"]) docs.push_back(f["document_id"].get<int64_t>());
     return {job, docs};
   }
 };

@@ -77,6 +77,7 @@ Json JobService::create(const std::string& job_text, const std::string& actor) {
     q->bind(1, unique_job_hash(job_text)).bind(2, job.title).bind(3, job_text).bind(4, "api").bind(5, now).bind(6, now);
     if (!q->step()) throw IoError("jobs: INSERT returned no id");
     id = q->int64(0);
+    q.reset();  // SQLite cannot commit while a statement is still open
     tx.commit();
   }
   session_.store.audit(actor, "job.create", "job:" + std::to_string(id), Json{{"title", job.title}}.dump());
