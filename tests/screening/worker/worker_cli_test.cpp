@@ -44,6 +44,18 @@ TEST_P(WorkerScaleOut, ThreeWorkersOneKilledMidwayEveryCandidateGetsExactlyOneRe
                         ("worker_cli_" + db::testing::backend_name(GetParam()) + "_" + std::to_string(::getpid()));
   fs::create_directories(logs);
   std::map<std::string, pid_t> workers;
+  // On an early return (a failed ASSERT) no worker process is left behind.
+  struct Reaper {
+    std::map<std::string, pid_t>& pids;
+    ~Reaper() {
+      for (auto& [id, pid] : pids) {
+        if (pid > 0 && ::waitpid(pid, nullptr, WNOHANG) == 0) {
+          ::kill(pid, SIGKILL);
+          ::waitpid(pid, nullptr, 0);
+        }
+      }
+    }
+  } reaper{workers};
   for (const char* id : {"w1", "w2", "w3"}) {
     workers[id] = testing::spawn({testing::built("hirelm"), "worker", "--db", spec, "--llm-url", llm.url(),
                                   "--llm-retries", "1", "--lease-seconds", std::to_string(kLeaseSeconds),
