@@ -153,7 +153,16 @@ void SqliteConnection::exec(std::string_view sql) {
 
 void SqliteConnection::begin_write() { exec("BEGIN IMMEDIATE"); }
 
-void SqliteConnection::commit() { exec("COMMIT"); }
+void SqliteConnection::commit() {
+  // A statement stepped to a row but not to its end (an INSERT ... RETURNING read once, a SELECT read for its
+  // first row) keeps the statement open, and SQLite refuses COMMIT with "SQL statements in progress". Its
+  // changes are complete after the first step, so finish every open statement of this connection first; the
+  // statement objects stay usable (the next bind or step starts them afresh). PostgreSQL has no such state.
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr; s = sqlite3_next_stmt(db_, s)) {
+    if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+  }
+  exec("COMMIT");
+}
 
 void SqliteConnection::rollback() {
   if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
