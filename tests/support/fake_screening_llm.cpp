@@ -96,10 +96,13 @@ std::string name_of(const std::string& resume) {
       if (line.rfind(label, 0) == 0) line = trim(line.substr(std::strlen(label)));
     }
     while (!line.empty() && line[0] == '#') line = trim(line.substr(1));
-    if (line.size() > 60) line.resize(60);
-    // Cut at a byte boundary that is not inside a UTF-8 sequence.
-    while (!line.empty() && (static_cast<unsigned char>(line.back()) & 0xC0) == 0x80) line.pop_back();
-    if (!line.empty() && static_cast<unsigned char>(line.back()) >= 0xC0) line.pop_back();
+    if (line.size() > 60) {
+      // Cut at 60 bytes, then back to the start of the UTF-8 sequence the cut fell into (dropping it), so a
+      // name never ends in half a character. An uncut line is kept whole.
+      size_t cut = 60;
+      while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+      line.resize(cut);
+    }
     return line;
   }
   return "";
