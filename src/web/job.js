@@ -32,6 +32,8 @@ export async function render(root, params, ctx) {
       clearTimeout(refreshTimer);
       refreshTimer = null;
       table.reload().catch((err) => notify(err.message, 'error'));
+      // The head's screened/errors counts were read when the page opened: read them again.
+      api('GET', `/api/jobs/${id}`).then((answer) => showCounts(answer.job)).catch((err) => notify(err.message, 'error'));
     } else {
       refreshTable();
     }

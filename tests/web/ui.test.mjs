@@ -262,6 +262,9 @@ test('start a run and watch its progress reach 100 %', async () => {
   assert.equal(await page.getAttribute('#run-panel', 'data-transport'), 'events', 'progress came as server-sent events');
   await page.waitForFunction((n) => document.querySelectorAll('#candidates-table tr.candidate-row[data-status="scored"]')
     .length === n, total, { timeout: 30_000 });
+  // The job head's counts follow the finished run.
+  await page.waitForFunction((n) => document.querySelector('#job-counts').textContent.includes(`${n} screened`), total,
+    { timeout: 10_000 });
   await shot('job-ranked');
 });
 
