@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "api/http_error.h"
+#include "auth/auth_store.h"
 #include "screening/db/connection.h"
 #include "screening/service/service_errors.h"
 #include "util/error.h"
@@ -69,6 +70,8 @@ server::HttpHandler guarded(std::function<HttpResponse(const HttpRequest&)> hand
       r.body = error_json(e.code(), e.what());
       return r;
     } catch (const service::ConflictError& e) {
+      return error_response(409, e.what());
+    } catch (const auth::ConflictError& e) {  // a taken username (docs/api.md "Access")
       return error_response(409, e.what());
     } catch (const service::TooLargeError& e) {
       return error_response(413, e.what());

@@ -1,9 +1,8 @@
 // The account routes of docs/api.md "Access": login/logout/me, users (admin) and the caller's API tokens.
-#include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "api/authorization.h"
+#include "api/api_handler.h"
 #include "api/http_error.h"
 #include "auth/credentials.h"
 #include "server/http_server.h"
@@ -35,39 +34,6 @@ HttpResponse json_response(int status, const json& body) {
   response.status = status;
   response.body = body.dump();
   return response;
-}
-
-HttpResponse no_content() {
-  HttpResponse response;
-  response.status = 204;
-  response.content_type = "text/plain";
-  return response;
-}
-
-HttpResponse error_response(int status, const std::string& code, const std::string& message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
-}
-
-// Runs a handler, turning its exceptions into the API's error shape (docs/api.md "Errors").
-server::HttpHandler guarded(std::function<HttpResponse(const HttpRequest&)> handler) {
-  return [handler = std::move(handler)](const HttpRequest& request) -> HttpResponse {
-    try {
-      return handler(request);
-    } catch (const HttpError& e) {
-      return error_response(e.status(), e.code(), e.what());
-    } catch (const auth::ConflictError& e) {
-      return error_response(409, "conflict", e.what());
-    } catch (const InvalidInputError& e) {
-      return error_response(400, "invalid_request", e.what());
-    } catch (const IoError& e) {
-      std::fprintf(stderr, "hirelm: %s %s: %s\n", request.method.c_str(), request.path.c_str(), e.what());
-      return error_response(503, "unavailable", "the database is not available");
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "hirelm: %s %s: internal error: %s\n", request.method.c_str(), request.path.c_str(),
-                   e.what());
-      return error_response(500, "internal_error", "internal error");
-    }
-  };
 }
 
 json parse_object(const HttpRequest& request) {
@@ -102,8 +68,10 @@ void Authorizer::register_routes(server::HttpServer& server) {
     const std::string password = string_field(body, "password");
     const int64_t now = options_.store.clock ? options_.store.clock() : auth::system_clock_seconds();
     if (const int64_t wait = limiter_.retry_after(username, now); wait > 0) {
-      HttpResponse response = error_response(
-          429, "rate_limited", "too many failed sign-ins for this user; try again in " + std::to_string(wait) + " s");
+      HttpResponse response;
+      response.status = 429;
+      response.body =
+          error_json("rate_limited", "too many failed sign-ins for this user; try again in " + std::to_string(wait) + " s");
       response.headers.emplace_back("Retry-After", std::to_string(wait));
       return response;
     }
