@@ -8,6 +8,7 @@
 
 #include "screening/feedback/feedback.h"
 #include "screening/job/sha256.h"
+#include "screening/pipeline/export_record.h"
 #include "screening/pipeline/profile_json.h"
 #include "screening/profile/profile_checks.h"
 #include "screening/profile/profile_parser.h"
@@ -501,30 +502,9 @@ exports::ExportCandidate ScreeningPipeline::Impl::export_record(const Candidate&
     e.error = c.error;
     return e;
   }
-  if (c.profile) {
-    e.name = c.profile->name;
-    e.email = c.profile->email;
-    e.phone = c.profile->phone;
-    e.years_of_experience = c.profile->years_of_experience;
-    e.highest_degree = c.profile->highest_degree;
-    e.tech_stack = c.profile->tech_stack_flat();
-    for (const auto& p : c.profile->projects) e.projects.push_back(p.summary.empty() ? p.name : p.name + ": " + p.summary);
-    if (e.projects.size() > 3) e.projects.resize(3);
-  }
+  if (c.profile) set_export_profile(e, *c.profile);
   if (c.score) {
-    const json v = json::parse(c.score->value_json);
-    e.status = c.score->status == "scored" ? "scored" : "no_score";
-    e.score.median = opt_double(v, "median");
-    e.score.mean = opt_double(v, "mean");
-    e.score.min = opt_double(v, "min");
-    e.score.max = opt_double(v, "max");
-    for (const auto& s : v.value("samples", json::array())) {
-      e.score.samples.push_back(s.is_number() ? std::optional<double>(s.get<double>()) : std::nullopt);
-    }
-    for (const auto& m : v.value("must_haves", json::array())) {
-      e.must_haves.push_back({m.value("requirement", ""), m.value("result", "unclear")});
-    }
-    if (e.status == "no_score") e.error = v.value("no_score_reason", "");
+    set_export_score(e, c.score->status, json::parse(c.score->value_json));
   } else {
     e.status = "no_score";
     add_flag(e.flags, "no_score");

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "screening/pipeline/export_record.h"
 #include "screening/pipeline/profile_json.h"
 
 namespace hirelm::service {
@@ -15,11 +16,6 @@ void add_flag(std::vector<std::string>& flags, const std::string& f) {
     if (x == f) return;
   }
   flags.push_back(f);
-}
-
-std::optional<double> opt_double(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
 }
 
 }  // namespace
@@ -38,15 +34,7 @@ exports::ExportCandidate stored_export_candidate(const store::DocumentResults& r
     const json v = json::parse(p->value_json, nullptr, false);
     if (v.is_object() && v.contains("profile")) {
       try {
-        const profile::Profile prof = screening::profile_from_json(v["profile"]);
-        e.name = prof.name;
-        e.email = prof.email;
-        e.phone = prof.phone;
-        e.years_of_experience = prof.years_of_experience;
-        e.highest_degree = prof.highest_degree;
-        e.tech_stack = prof.tech_stack_flat();
-        for (const auto& pr : prof.projects) e.projects.push_back(pr.summary.empty() ? pr.name : pr.name + ": " + pr.summary);
-        if (e.projects.size() > 3) e.projects.resize(3);
+        screening::set_export_profile(e, screening::profile_from_json(v["profile"]));
       } catch (const json::exception&) {
         failed = true;
       }
@@ -55,21 +43,7 @@ exports::ExportCandidate stored_export_candidate(const store::DocumentResults& r
     }
   }
   if (const auto* s = results.stage("score")) {
-    const json v = json::parse(s->value_json, nullptr, false);
-    e.status = s->status == "scored" ? "scored" : "no_score";
-    if (v.is_object()) {
-      e.score.median = opt_double(v, "median");
-      e.score.mean = opt_double(v, "mean");
-      e.score.min = opt_double(v, "min");
-      e.score.max = opt_double(v, "max");
-      for (const auto& x : v.value("samples", json::array())) {
-        e.score.samples.push_back(x.is_number() ? std::optional<double>(x.get<double>()) : std::nullopt);
-      }
-      for (const auto& m : v.value("must_haves", json::array())) {
-        if (m.is_object()) e.must_haves.push_back({m.value("requirement", ""), m.value("result", "unclear")});
-      }
-      if (e.status == "no_score") e.error = v.value("no_score_reason", "");
-    }
+    screening::set_export_score(e, s->status, json::parse(s->value_json, nullptr, false));
   } else {
     e.status = failed ? "error" : "pending";
   }
