@@ -218,6 +218,15 @@ bool TaskQueue::fail(const Task& lease, const std::string& worker_id, const std:
   return held;
 }
 
+bool TaskQueue::fail_permanently(const Task& lease, const std::string& worker_id, const std::string& error) {
+  const int64_t t = now();
+  db::Transaction tx(*db_);
+  const bool held = update_if_leased("state = 'failed', last_error = ?4, updated_at = ?5", lease, worker_id,
+                                     [&](db::Statement& s) { s.bind(4, error).bind(5, t); });
+  tx.commit();
+  return held;
+}
+
 int64_t TaskQueue::cancel(int64_t job_id) {
   const int64_t t = now();
   db::Transaction tx(*db_);

@@ -76,6 +76,10 @@ class TaskQueue {
   // attempts >= max_attempts. False (and no change) when the lease is no longer current.
   bool fail(const Task& lease, const std::string& worker_id, const std::string& error);
 
+  // Records a failure that retrying cannot fix (a bad input): `failed` at once, whatever attempts are left.
+  // False (and no change) when the lease is no longer current.
+  bool fail_permanently(const Task& lease, const std::string& worker_id, const std::string& error);
+
   // Cancels the job's queued and leased tasks (a worker holding one then gets false from complete/fail/
   // heartbeat). Returns how many were cancelled.
   int64_t cancel(int64_t job_id);

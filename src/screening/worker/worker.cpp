@@ -27,16 +27,6 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-// Ends the lease `task` of `owner` as failed for good (no retry): the task cannot succeed (corrupt payload,
-// job or document gone). Fenced like TaskQueue::fail: false when the lease is no longer current.
-bool fail_permanently(db::Connection& db, const queue::Task& task, const std::string& owner, const std::string& error) {
-  auto st = db.prepare(
-      "UPDATE tasks SET state = 'failed', last_error = ?, updated_at = ? "
-      "WHERE id = ? AND state = 'leased' AND lease_owner = ? AND attempts = ?");
-  st->bind(1, error).bind(2, queue::system_clock_seconds()).bind(3, task.id).bind(4, owner).bind(5, task.attempts);
-  return st->run() == 1;
-}
-
 }  // namespace
 
 void SerializedLanguageModel::complete(const std::vector<llm::ChatRequest>& requests,
@@ -212,7 +202,7 @@ void Worker::run_thread(int index) {
         continue;
       }
       if (permanent) {
-        const bool ok = fail_permanently(store->connection(), *task, owner, error);
+        const bool ok = queue->fail_permanently(*task, owner, error);
         {
           std::lock_guard<std::mutex> lock(mu_);
           ++(ok ? stats_.failed : stats_.dropped);

@@ -186,6 +186,40 @@ TEST_P(TaskQueueTest, FailBacksOffExponentiallyThenFailsAfterMaxAttempts) {
   EXPECT_EQ(c.total(), 1);
 }
 
+TEST_P(TaskQueueTest, FailPermanentlyEndsTheTaskWithAttemptsLeftAndIsFencedByTheLease) {
+  FakeClock clock(kT0);
+  const std::string db = fresh_db("fail_permanently");
+  TaskQueue w1(db, clock.clock());
+  TaskQueue w2(db, clock.clock());
+  const int64_t id = w1.enqueue(request("p", 4, std::nullopt, 5));
+  const int64_t other = w1.enqueue(request("p", 4, std::nullopt, 5));
+
+  const auto first = w1.claim("w1", 30);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->id, id);
+  EXPECT_FALSE(w2.fail_permanently(*first, "w2", "not the owner")) << "another worker id holds no lease";
+  clock.advance(31);
+  const auto second = w2.claim("w2", 30);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->id, id) << "the expired lease is taken over";
+  EXPECT_FALSE(w1.fail_permanently(*first, "w1", "late")) << "the first lease expired and was taken over";
+  EXPECT_EQ(w1.get(id)->state, TaskState::kLeased);
+
+  ASSERT_TRUE(w2.fail_permanently(*second, "w2", "corrupt payload"));
+  const auto stored = w2.get(id);
+  EXPECT_EQ(stored->state, TaskState::kFailed) << "failed at once, though 3 of 5 attempts are left";
+  EXPECT_EQ(stored->attempts, 2);
+  EXPECT_EQ(stored->last_error, "corrupt payload");
+  EXPECT_FALSE(w2.fail_permanently(*second, "w2", "again")) << "the lease ended with the first call";
+  clock.advance(10'000);
+  const auto next = w2.claim("w2", 30);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id, other) << "a permanently failed task is never claimed again";
+  const TaskCounts c = w2.counts(4);
+  EXPECT_EQ(c.failed, 1);
+  EXPECT_EQ(c.leased, 1);
+}
+
 TEST_P(TaskQueueTest, CancelStopsQueuedAndLeasedTasksOfOneJobOnly) {
   FakeClock clock(kT0);
   TaskQueue q(fresh_db("cancel"), clock.clock());
