@@ -226,6 +226,11 @@ int serve_main(int argc, char** argv) {
 
   server::ServerOptions options;
   options.served_model_name = args.get_or("served-model-name", local_model ? model_spec : "none");
+  if (!local_model) {
+    options.no_backend_message = "no local model: this server screens through --llm-url; start it with --model PATH "
+                                 "to serve /v1";
+    options.healthy_without_backend = true;
+  }
   options.api_keys = args.get_all("api-key");
   if (auto file = args.get("api-key-file")) {
     std::ifstream in(*file);

@@ -95,7 +95,9 @@ OpenAiServer::OpenAiServer(ServerOptions options)
                                 return dump_json(error_body(kind_for_status(status), message));
                               }}) {
   route("GET", "/health", [this](const HttpRequest&) {
-    if (!backend()) return error_response(ApiErrorKind::kNotReady, "model is loading");
+    if (!backend() && !options_.healthy_without_backend) {
+      return error_response(ApiErrorKind::kNotReady, options_.no_backend_message);
+    }
     return json_response(Json::object());
   });
   route("POST", "/v1/chat/completions", guarded(true, [this](const HttpRequest& r) { return completions(r, true); }));
@@ -160,7 +162,7 @@ HttpHandler OpenAiServer::guarded(bool needs_backend, std::function<HttpResponse
         for (const auto& k : options_.api_keys) ok = same_key(key, k) || ok;
         if (!ok) throw ApiError(ApiErrorKind::kUnauthorized, "missing or invalid API key (Authorization: Bearer KEY)");
       }
-      if (needs_backend && !backend()) throw ApiError(ApiErrorKind::kNotReady, "model is loading");
+      if (needs_backend && !backend()) throw ApiError(ApiErrorKind::kNotReady, options_.no_backend_message);
       response = handler(request);
     } catch (const ApiError& e) {
       response = error_response(e.kind(), e.what(), e.param());

@@ -28,6 +28,10 @@ struct ServerOptions {
   std::vector<std::string> api_keys;     // when non-empty, every route but /health needs "Bearer <key>"
   std::vector<std::string> allowed_origins;  // CORS
   size_t max_body_bytes = 8u << 20;      // larger bodies get 413
+  // Without a backend, model routes answer 503 with this message, and /health answers 503 too unless
+  // `healthy_without_backend` (a server that runs no local model on purpose, e.g. `serve --llm-url`).
+  std::string no_backend_message = "model is loading";
+  bool healthy_without_backend = false;
 };
 
 class OpenAiServer {

@@ -4,6 +4,7 @@
 // queued or leased, every candidate has exactly one profile, score and feedback, and the killed worker's task
 // was taken over after its lease expired.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,6 +144,22 @@ TEST(ServeEmbeddedWorker, ServeWithLlmUrlScreensQueuedTasksAndStopsOnSigterm) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(q.counts(job.job_id).done, 5) << testing::slurp(log);
+  // Without --model the server is healthy, and /v1 says why it has no model instead of "loading" forever.
+  {
+    const std::string started = testing::slurp(log);
+    const std::string marker = "ready on http://127.0.0.1:";
+    const size_t at = started.find(marker);
+    ASSERT_NE(at, std::string::npos) << started;
+    httplib::Client http("127.0.0.1", std::stoi(started.substr(at + marker.size())));
+    const auto health = http.Get("/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200) << health->body;
+    const auto chat = http.Post("/v1/chat/completions", R"({"model":"x","messages":[{"role":"user","content":"hi"}]})",
+                                "application/json");
+    ASSERT_TRUE(chat);
+    EXPECT_EQ(chat->status, 503);
+    EXPECT_NE(chat->body.find("no local model"), std::string::npos) << chat->body;
+  }
   ::kill(serve, SIGTERM);
   const int status = testing::wait_for(serve, 30);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << "\n" << testing::slurp(log);
