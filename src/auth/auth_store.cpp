@@ -1,7 +1,6 @@
 #include "auth/auth_store.h"
 
 #include <chrono>
-#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -51,15 +50,6 @@ constexpr const char* kTokenColumns = "SELECT id, user_id, name, created_at, las
 int64_t system_clock_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string utc_iso8601(int64_t epoch_seconds) {
-  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 void validate_username(const std::string& username) {

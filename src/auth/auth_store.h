@@ -18,6 +18,7 @@
 #include "auth/principal.h"
 #include "auth/role.h"
 #include "util/error.h"
+#include "util/utc_time.h"
 
 namespace hirelm::db {
 class Connection;
@@ -28,8 +29,7 @@ namespace hirelm::auth {
 // Seconds since the Unix epoch.
 using Clock = std::function<int64_t()>;
 int64_t system_clock_seconds();
-// "2026-11-29T21:10:43Z".
-std::string utc_iso8601(int64_t epoch_seconds);
+using hirelm::utc_iso8601;  // "2026-11-29T21:10:43Z" (util/utc_time.h)
 
 // The thing asked for exists already (a username taken): HTTP 409, CLI exit 2.
 class ConflictError : public InvalidInputError {

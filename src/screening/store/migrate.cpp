@@ -1,21 +1,12 @@
-#include <ctime>
 #include <set>
 
 #include "screening/store/migrations.h"
 #include "util/error.h"
+#include "util/utc_time.h"
 
 namespace hirelm::store {
 
 namespace {
-
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // The key of the advisory lock migrations take on PostgreSQL.
 constexpr std::string_view kMigrationLock = "hirelm.schema_migration";
@@ -48,7 +39,7 @@ void migrate(db::Connection& db) {
   for (const Migration& m : migrations()) {
     if (applied.count(m.version)) continue;
     db.exec(render_migration(m, db.dialect()));
-    record->bind(1, m.version).bind(2, now_utc()).run();
+    record->bind(1, m.version).bind(2, utc_now_iso8601()).run();
   }
   tx.commit();
 }

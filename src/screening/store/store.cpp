@@ -1,25 +1,16 @@
 #include "screening/store/store.h"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "screening/profile/profile_checks.h"
 #include "screening/store/migrations.h"
 #include "util/check.h"
 #include "util/error.h"
+#include "util/utc_time.h"
 
 namespace hirelm::store {
 
 namespace {
-
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string flags_to_json(const std::vector<std::string>& flags) { return nlohmann::json(flags).dump(); }
 
@@ -81,7 +72,7 @@ int64_t Store::upsert_job(const JobInput& job) {
       .bind(2, job.title)
       .bind(3, job.text)
       .bind(4, job.source_path)
-      .bind(5, now_utc())
+      .bind(5, utc_now_iso8601())
       .run();
   auto q = db_->prepare("SELECT id FROM jobs WHERE content_hash = ?");
   q->bind(1, job.content_hash);
@@ -104,7 +95,7 @@ AddedDocument Store::add_candidate_document(int64_t job_id, const DocumentInput&
     return true;
   };
   if (!find_existing()) {
-    const std::string now = now_utc();
+    const std::string now = utc_now_iso8601();
     out.candidate_id =
         returning_id(db_->prepare("INSERT INTO candidates (created_at) VALUES (?) RETURNING id")->bind(1, now));
     // A concurrent writer (PostgreSQL) may insert the same content hash between our SELECT and this INSERT:
@@ -134,7 +125,7 @@ AddedDocument Store::add_candidate_document(int64_t job_id, const DocumentInput&
       ->bind(1, job_id)
       .bind(2, out.document_id)
       .bind(3, doc.path)
-      .bind(4, now_utc())
+      .bind(4, utc_now_iso8601())
       .run();
   tx.commit();
   return out;
@@ -186,7 +177,7 @@ ContactLink Store::link_contact(int64_t document_id, const std::optional<std::st
 
 int64_t Store::begin_run(const RunInput& run) {
   db::Transaction tx(*db_);
-  const std::string now = now_utc();
+  const std::string now = utc_now_iso8601();
   const int64_t id = returning_id(
       db_->prepare(
              "INSERT INTO runs (job_id, model_id, prompt_hash, parameters_json, seeds_json, actor, started_at) "
@@ -207,7 +198,7 @@ int64_t Store::begin_run(const RunInput& run) {
 
 void Store::finish_run(int64_t run_id) {
   db::Transaction tx(*db_);
-  db_->prepare("UPDATE runs SET finished_at = ? WHERE id = ?")->bind(1, now_utc()).bind(2, run_id).run();
+  db_->prepare("UPDATE runs SET finished_at = ? WHERE id = ?")->bind(1, utc_now_iso8601()).bind(2, run_id).run();
   tx.commit();
 }
 
@@ -242,7 +233,7 @@ int64_t Store::save_stage_result(const StageResult& r) {
   ins->bind(1, r.job_id).bind(2, r.document_id);
   if (r.run_id > 0) ins->bind(3, r.run_id);
   else ins->bind_null(3);
-  ins->bind(4, r.stage).bind(5, r.status).bind(6, r.value_json).bind(7, flags_to_json(r.flags)).bind(8, now_utc());
+  ins->bind(4, r.stage).bind(5, r.status).bind(6, r.value_json).bind(7, flags_to_json(r.flags)).bind(8, utc_now_iso8601());
   const int64_t id = returning_id(*ins);
   auto sample = db_->prepare(
       "INSERT INTO samples (result_id, sample_index, seed, reasoning, answer, parsed_json) VALUES (?, ?, ?, ?, ?, ?)");
@@ -348,7 +339,7 @@ void Store::erase_candidate(int64_t candidate_id, const std::string& actor, cons
           std::string("DELETE FROM documents WHERE candidate_id = ?"), std::string("DELETE FROM candidates WHERE id = ?")}) {
       db_->prepare(sql)->bind(1, candidate_id).run();
     }
-    insert_audit(now_utc(), actor, "candidate.erase", "candidate:" + std::to_string(candidate_id),
+    insert_audit(utc_now_iso8601(), actor, "candidate.erase", "candidate:" + std::to_string(candidate_id),
                  nlohmann::json{{"reason", reason}, {"documents", docs}}.dump());
     tx.commit();
   }
@@ -360,7 +351,7 @@ void Store::erase_candidate(int64_t candidate_id, const std::string& actor, cons
 void Store::audit(const std::string& actor, const std::string& action, const std::string& subject,
                   const std::string& detail_json) {
   db::Transaction tx(*db_);
-  insert_audit(now_utc(), actor, action, subject, detail_json);
+  insert_audit(utc_now_iso8601(), actor, action, subject, detail_json);
   tx.commit();
 }
 
