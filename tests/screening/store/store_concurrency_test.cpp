@@ -85,12 +85,12 @@ TEST_P(StoreConcurrency, FourWritersOfTheSameDocumentsNeitherFailNorDuplicate) {
            const int i = (k + w * 7) % kDocuments;  // each writer starts elsewhere, all meet on every document
            const AddedDocument d = s.add_candidate_document(
                job, {"r/" + std::to_string(i) + ".pdf", "sha256:doc" + std::to_string(i), "text", "en", "text", "{}"});
-           StageResult r;
-           r.job_id = job;
-           r.document_id = d.document_id;
-           r.stage = "score";
-           r.status = "ok";
-           r.value_json = "{\"writer\":" + std::to_string(w) + "}";
+           // Built whole (GCC 12 at -O3 warns maybe-uninitialized on member-by-member assignment here).
+           StageResult r{.job_id = job,
+                         .document_id = d.document_id,
+                         .stage = "score",
+                         .status = "ok",
+                         .value_json = "{\"writer\":" + std::to_string(w) + "}"};
            for (int k2 = 0; k2 < 3; ++k2) r.samples.push_back({k2, k2, "think", "\\boxed{7}", "{}"});
            s.save_stage_result(r);
            s.link_contact(d.document_id, "person" + std::to_string(i % kPeople) + "@example.com", std::nullopt,
