@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "util/error.h"
 
 namespace hirelm::db {
@@ -122,7 +125,16 @@ SqliteConnection::SqliteConnection(const std::string& path, int busy_timeout_ms)
     sqlite3_busy_timeout(db_, busy_timeout_ms);
     // WAL + FULL: a committed transaction survives kill -9 and power loss; readers never block the writer.
     // The first statement reads the header, so a file that is not a database fails here.
-    exec("PRAGMA journal_mode = WAL");
+    // Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without the
+    // busy handler, while another process opening the same new file holds it: retry for the busy timeout.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (;;) {
+      const int wal = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+      if ((wal & 0xff) != SQLITE_BUSY && (wal & 0xff) != SQLITE_LOCKED) break;
+      if (std::chrono::steady_clock::now() >= give_up) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    exec("PRAGMA journal_mode = WAL");  // reports a lasting failure (not a database, still busy) as IoError
     exec("PRAGMA synchronous = FULL");
     exec("PRAGMA foreign_keys = ON");
   } catch (...) {
