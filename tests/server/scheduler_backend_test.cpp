@@ -96,7 +96,14 @@ TEST(SchedulerBackend, CancelStopsTheRequestAndFreesItsBlocks) {
   auto handle = backend.submit(greedy(1, 30, 200));
   BackendEvent first = handle->next();  // a delta: it is running
   ASSERT_TRUE(std::holds_alternative<engine::StreamEvent>(first));
-  EXPECT_GT(backend.stats().kv_cache_usage, 0.0);
+  // The scheduler publishes its counters at the end of a step, after that step's tokens went out: the first
+  // delta can arrive before the step that allocated the blocks is counted. Wait for the next publication.
+  double usage = 0.0;
+  for (int i = 0; i < 400 && usage == 0.0; ++i) {
+    usage = backend.stats().kv_cache_usage;
+    if (usage == 0.0) std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_GT(usage, 0.0);
   handle->cancel();
   Collected c = drain(*handle);
   ASSERT_TRUE(c.result);
