@@ -1,37 +1,45 @@
 #include "web/web_assets.h"
 
-// HIRELM_WEB_DIR (src/web/CMakeLists.txt) is this folder; the assembler copies each file listed here into
-// .rodata byte for byte, and the object is rebuilt when one changes (OBJECT_DEPENDS). Adding a file to the
-// UI means adding it here and to kWebFiles in the CMakeLists (tests/web/web_assets_test.cpp checks that
-// every file index.html or a module refers to is embedded).
-#define HIRELM_WEB_INCBIN(sym, file)                \
-  asm(".pushsection .rodata\n"                      \
-      ".balign 16\n"                                \
-      ".hidden " #sym "\n"                          \
-      ".globl " #sym "\n" #sym ":\n"                \
-      ".incbin \"" HIRELM_WEB_DIR "/" file "\"\n"   \
-      ".hidden " #sym "_end\n"                      \
-      ".globl " #sym "_end\n" #sym "_end:\n"        \
-      ".byte 0\n"                                   \
-      ".popsection\n");                             \
-  extern "C" const char sym[];                      \
-  extern "C" const char sym##_end[]
+// HIRELM_WEB_DIR (src/web/CMakeLists.txt) is this folder; the assembler copies each file of
+// HIRELM_WEB_FILES into .rodata byte for byte, and the object is rebuilt when one changes (OBJECT_DEPENDS).
+// Adding a file to the UI means adding it here and to kWebFiles in the CMakeLists (tests/web/web_assets_test.cpp
+// checks that every file of the folder, and every file index.html or a module refers to, is embedded).
+//
+// X(symbol, file, URL path, content type): index.html is "/", every other file "/ui/<file>".
+#define HIRELM_WEB_FILES(X)                                                      \
+  X(hirelm_web_index_html, "index.html", "/", kHtml)                             \
+  X(hirelm_web_app_css, "app.css", "/ui/app.css", kCss)                          \
+  X(hirelm_web_app_js, "app.js", "/ui/app.js", kJs)                              \
+  X(hirelm_web_dom_js, "dom.js", "/ui/dom.js", kJs)                              \
+  X(hirelm_web_i18n_js, "i18n.js", "/ui/i18n.js", kJs)                           \
+  X(hirelm_web_login_js, "login.js", "/ui/login.js", kJs)                        \
+  X(hirelm_web_jobs_js, "jobs.js", "/ui/jobs.js", kJs)                           \
+  X(hirelm_web_job_edit_js, "job_edit.js", "/ui/job_edit.js", kJs)               \
+  X(hirelm_web_job_js, "job.js", "/ui/job.js", kJs)                              \
+  X(hirelm_web_upload_js, "upload.js", "/ui/upload.js", kJs)                     \
+  X(hirelm_web_run_panel_js, "run_panel.js", "/ui/run_panel.js", kJs)            \
+  X(hirelm_web_ranked_table_js, "ranked_table.js", "/ui/ranked_table.js", kJs)   \
+  X(hirelm_web_candidate_js, "candidate.js", "/ui/candidate.js", kJs)            \
+  X(hirelm_web_highlight_js, "highlight.js", "/ui/highlight.js", kJs)            \
+  X(hirelm_web_compare_js, "compare.js", "/ui/compare.js", kJs)
 
-HIRELM_WEB_INCBIN(hirelm_web_index_html, "index.html");
-HIRELM_WEB_INCBIN(hirelm_web_app_css, "app.css");
-HIRELM_WEB_INCBIN(hirelm_web_app_js, "app.js");
-HIRELM_WEB_INCBIN(hirelm_web_dom_js, "dom.js");
-HIRELM_WEB_INCBIN(hirelm_web_i18n_js, "i18n.js");
-HIRELM_WEB_INCBIN(hirelm_web_login_js, "login.js");
-HIRELM_WEB_INCBIN(hirelm_web_jobs_js, "jobs.js");
-HIRELM_WEB_INCBIN(hirelm_web_job_edit_js, "job_edit.js");
-HIRELM_WEB_INCBIN(hirelm_web_job_js, "job.js");
-HIRELM_WEB_INCBIN(hirelm_web_upload_js, "upload.js");
-HIRELM_WEB_INCBIN(hirelm_web_run_panel_js, "run_panel.js");
-HIRELM_WEB_INCBIN(hirelm_web_ranked_table_js, "ranked_table.js");
-HIRELM_WEB_INCBIN(hirelm_web_candidate_js, "candidate.js");
-HIRELM_WEB_INCBIN(hirelm_web_highlight_js, "highlight.js");
-HIRELM_WEB_INCBIN(hirelm_web_compare_js, "compare.js");
+// Defines sym[] .. sym_end[] around the file's bytes (plus a trailing NUL, not part of the asset).
+#define HIRELM_WEB_INCBIN(sym, file, path, type)  \
+  asm(".pushsection .rodata\n"                     \
+      ".balign 16\n"                               \
+      ".hidden " #sym "\n"                         \
+      ".globl " #sym "\n" #sym ":\n"               \
+      ".incbin \"" HIRELM_WEB_DIR "/" file "\"\n"  \
+      ".hidden " #sym "_end\n"                     \
+      ".globl " #sym "_end\n" #sym "_end:\n"       \
+      ".byte 0\n"                                  \
+      ".popsection\n");                            \
+  extern "C" const char sym[];                     \
+  extern "C" const char sym##_end[];
+
+HIRELM_WEB_FILES(HIRELM_WEB_INCBIN)
+
+#undef HIRELM_WEB_INCBIN
 
 namespace hirelm::web {
 
@@ -47,26 +55,10 @@ std::string_view bytes(const char* begin, const char* end) {
 
 }  // namespace
 
-#define HIRELM_WEB_ASSET(path, type, sym) WebAsset{path, type, bytes(sym, sym##_end)}
+#define HIRELM_WEB_ASSET(sym, file, path, type) WebAsset{path, type, bytes(sym, sym##_end)},
 
 const std::vector<WebAsset>& web_assets() {
-  static const std::vector<WebAsset> assets = {
-      HIRELM_WEB_ASSET("/", kHtml, hirelm_web_index_html),
-      HIRELM_WEB_ASSET("/ui/app.css", kCss, hirelm_web_app_css),
-      HIRELM_WEB_ASSET("/ui/app.js", kJs, hirelm_web_app_js),
-      HIRELM_WEB_ASSET("/ui/dom.js", kJs, hirelm_web_dom_js),
-      HIRELM_WEB_ASSET("/ui/i18n.js", kJs, hirelm_web_i18n_js),
-      HIRELM_WEB_ASSET("/ui/login.js", kJs, hirelm_web_login_js),
-      HIRELM_WEB_ASSET("/ui/jobs.js", kJs, hirelm_web_jobs_js),
-      HIRELM_WEB_ASSET("/ui/job_edit.js", kJs, hirelm_web_job_edit_js),
-      HIRELM_WEB_ASSET("/ui/job.js", kJs, hirelm_web_job_js),
-      HIRELM_WEB_ASSET("/ui/upload.js", kJs, hirelm_web_upload_js),
-      HIRELM_WEB_ASSET("/ui/run_panel.js", kJs, hirelm_web_run_panel_js),
-      HIRELM_WEB_ASSET("/ui/ranked_table.js", kJs, hirelm_web_ranked_table_js),
-      HIRELM_WEB_ASSET("/ui/candidate.js", kJs, hirelm_web_candidate_js),
-      HIRELM_WEB_ASSET("/ui/highlight.js", kJs, hirelm_web_highlight_js),
-      HIRELM_WEB_ASSET("/ui/compare.js", kJs, hirelm_web_compare_js),
-  };
+  static const std::vector<WebAsset> assets = {HIRELM_WEB_FILES(HIRELM_WEB_ASSET)};
   return assets;
 }
 
