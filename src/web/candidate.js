@@ -8,7 +8,7 @@ import { mustHaveBadges, flagBadges } from './ranked_table.js';
 import { quoteRanges, splitByRanges } from './highlight.js';
 
 // The candidate's verified evidence quotes, in criteria order, each with its criterion's name.
-export function verifiedQuotes(c) {
+function verifiedQuotes(c) {
   const out = [];
   for (const criterion of c.criteria ?? []) {
     for (const e of criterion.evidence ?? []) {
@@ -24,7 +24,7 @@ function keyValues(pairs) {
     .map(([k, v]) => [h('dt', k), h('dd', Array.isArray(v) ? v.join(', ') : String(v))]));
 }
 
-export function profileSection(c) {
+function profileSection(c) {
   const p = c.profile ?? {};
   const tech = p.tech_stack ?? {};
   return h('section.panel.profile#profile',

@@ -1,7 +1,7 @@
 // Where evidence quotes occur in a resume's text, for highlighting. Matching is loose in the way the
 // server verifies quotes (docs/screening.md): NFKC, case-folded, whitespace and punctuation ignored,
 // so a quote the model copied with different spacing or full-width characters is still found.
-// Pure functions (no DOM): tests/web/highlight.test.mjs runs them under node.
+// Pure functions (no DOM): tests/web/ui_modules.test.mjs runs them under node.
 
 const kSkipped = /[\s\p{P}\p{S}]/u;
 

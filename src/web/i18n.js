@@ -1,7 +1,7 @@
 // UI strings in English and Chinese. The language is the user's choice (remembered in localStorage
 // under "hirelm.lang"), else navigator.language ("zh*" -> zh), else English. t(key, params) fills
 // {name} placeholders; a key missing in the language falls back to English, then to `fallback`,
-// then to the key itself (tests/web/i18n.test.mjs checks that every key used exists in both).
+// then to the key itself (tests/web/ui_modules.test.mjs checks that every key used exists in both).
 
 const kStorageKey = 'hirelm.lang';
 

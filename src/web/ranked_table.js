@@ -42,7 +42,7 @@ export function flagBadges(flags) {
   return h('span.flags', (flags ?? []).map((f) => h('span.badge.flag', { title: t('flag.' + f, {}, f) }, f)));
 }
 
-// Returns {element, reload}. jobId: the job; onSelection(ids) runs when the compare selection changes.
+// Returns {element, reload}: the table of job `jobId`; reload() fetches its rows again (it starts empty).
 export function rankedTable(jobId) {
   let rows = [];
   let sort = { key: 'rank', dir: 'asc' };
