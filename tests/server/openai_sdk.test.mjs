@@ -11,18 +11,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { skip, waitForLine } from '../support/node_harness.mjs';
 
 const hirelmBinary = process.argv[2];
 const referenceDir = process.env.HIRELM_REFERENCE_DIR || process.argv[3];
-
-function skip(why) {
-  if (process.env.HIRELM_REQUIRE_REFERENCE) {
-    console.error(`FAILED: ${why} (HIRELM_REQUIRE_REFERENCE is set)`);
-    process.exit(1);
-  }
-  console.log(`skipped: ${why}`);
-  process.exit(77);
-}
 
 let OpenAI;
 try {
@@ -52,29 +44,16 @@ let client;
 let serverLog = '';
 
 // Starts `hirelm serve` and resolves with the port it logs ("ready on http://HOST:PORT").
-function startServer(modelPath) {
-  return new Promise((resolve, reject) => {
-    server = spawn(hirelmBinary, [
-      'serve', '--model', modelPath, '--host', '127.0.0.1', '--port', '0', '-t', '1', '--ctx', String(CTX),
-      '--served-model-name', MODEL, '--api-key', KEY, '--max-body', String(MAX_BODY),
-      '--allowed-origins', ORIGIN, '--max-waiting', '8',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    serverExit = new Promise((done) => server.on('exit', (code, signal) => done({ code, signal })));
-    const timer = setTimeout(() => reject(new Error(`server not ready after 120 s:\n${serverLog}`)), 120_000);
-    server.stderr.setEncoding('utf8');
-    server.stderr.on('data', (text) => {
-      serverLog += text;
-      const m = /ready on http:\/\/[^\s:]+:(\d+)/.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was ready:\n${serverLog}`));
-    });
-  });
+async function startServer(modelPath) {
+  server = spawn(hirelmBinary, [
+    'serve', '--model', modelPath, '--host', '127.0.0.1', '--port', '0', '-t', '1', '--ctx', String(CTX),
+    '--served-model-name', MODEL, '--api-key', KEY, '--max-body', String(MAX_BODY),
+    '--allowed-origins', ORIGIN, '--max-waiting', '8',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  serverExit = new Promise((done) => server.on('exit', (code, signal) => done({ code, signal })));
+  const [, port] = await waitForLine(server, 'stderr', /ready on http:\/\/[^\s:]+:(\d+)/, 'hirelm serve',
+    { timeoutMs: 120_000, log: (text) => { serverLog += text; } });
+  return Number(port);
 }
 
 // An authorized fetch of a non-/v1 route.

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docx, pdf, zip } from './fixtures.mjs';
+import { skip, waitForLine } from '../support/node_harness.mjs';
 
 const [hirelmBinary, fakeLlmBinary, defaultScreenshots] = process.argv.slice(2);
 const kChromium = process.env.HIRELM_CHROMIUM || '/usr/bin/chromium';
@@ -23,15 +24,6 @@ const screenshotDir = process.env.HIRELM_SCREENSHOT_DIR || defaultScreenshots ||
 const devUrl = process.env.HIRELM_WEB_TEST_URL;
 const kAdmin = 'admin';
 const kPassword = devUrl ? (process.env.HIRELM_WEB_TEST_PASSWORD || 'secret-pass') : 'correct horse battery';
-
-function skip(why) {
-  if (process.env.HIRELM_REQUIRE_REFERENCE) {
-    console.error(`FAILED: ${why} (HIRELM_REQUIRE_REFERENCE is set)`);
-    process.exit(1);
-  }
-  console.log(`skipped: ${why}`);
-  process.exit(77);
-}
 
 let chromium;
 try {
@@ -83,27 +75,6 @@ let page;
 let jobId;
 const pageErrors = [];
 
-function waitForLine(child, stream, pattern, what, log) {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${what} not ready after 60 s:\n${seen}`)), 60_000);
-    child[stream].setEncoding('utf8');
-    child[stream].on('data', (text) => {
-      seen += text;
-      if (log) log(text);
-      const m = pattern.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code} before it was ready:\n${seen}`));
-    });
-  });
-}
-
 async function shot(name) {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
@@ -141,7 +112,7 @@ before(async () => {
     server = spawn(hirelmBinary, ['serve', '--llm-url', `http://127.0.0.1:${llmPort}`, '--db', db, '--host', '127.0.0.1',
       '--port', '0', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const [, port] = await waitForLine(server, 'stderr', /ready on http:\/\/[^\s:]+:(\d+)/, 'hirelm serve',
-      (text) => { serverLog += text; });
+      { log: (text) => { serverLog += text; } });
     baseUrl = `http://127.0.0.1:${port}`;
   }
   browser = await chromium.launch({ executablePath: kChromium, args: ['--no-sandbox'] });
