@@ -249,6 +249,9 @@ test('the ranked table is sorted by score, sorts by a header and filters', async
   assert.ok(new Set(scores).size > 1, `the fake model gives different scores: ${scores}`);
 
   await page.click('th[data-sort="score"]');
+  // The rank order is already best score first: the header must say it now sorts by score, descending.
+  assert.equal(await page.getAttribute('th[data-sort="score"]', 'aria-sort'), 'descending');
+  assert.equal(await page.getAttribute('th[data-sort="rank"]', 'aria-sort'), 'none');
   assert.deepEqual((await tableRows()).map((r) => r.score), [...scores].sort((a, b) => b - a));
   await page.click('th[data-sort="score"]');
   assert.equal(await page.getAttribute('th[data-sort="score"]', 'aria-sort'), 'ascending');
