@@ -27,7 +27,8 @@ function batches(files) {
   return out;
 }
 
-// Returns the drop zone element. onUploaded(summary) runs after each batch that the server answered.
+// Returns the drop zone element. onUploaded() runs (and is awaited) once after each drop or pick of which
+// the server answered at least one batch, so the page reloads its counts and table once, not per batch.
 export function uploadZone(jobId, onUploaded) {
   const input = h('input#upload-input', { type: 'file', multiple: true, name: 'files' });
   const status = h('p.upload-status#upload-status', { role: 'status' });
@@ -54,6 +55,7 @@ export function uploadZone(jobId, onUploaded) {
     const files = [...fileList];
     if (!files.length) return;
     let pending = files.length;
+    let answered = false;
     zone.classList.add('busy');
     showTotals(pending);
     for (const batch of batches(files)) {
@@ -66,7 +68,7 @@ export function uploadZone(jobId, onUploaded) {
         totals.accepted += answer.accepted ?? 0;
         totals.duplicates += answer.duplicates ?? 0;
         totals.rejected += answer.rejected ?? 0;
-        onUploaded?.(answer);
+        answered = true;
       } catch (err) {
         for (const f of batch) addRow(f.name, f.size, 'rejected', err.message);
         totals.rejected += batch.length;
@@ -75,6 +77,7 @@ export function uploadZone(jobId, onUploaded) {
       showTotals(pending);
     }
     zone.classList.remove('busy');
+    if (answered) await onUploaded?.();
   }
 
   input.addEventListener('change', () => {

@@ -210,6 +210,9 @@ test('drop resumes: each file is listed as accepted, duplicate or rejected', asy
   assert.deepEqual(byStatus('rejected'), ['blank.txt']);
   assert.ok(rows.find((r) => r.name === 'blank.txt').reason.length > 0, 'a rejected file says why');
   assert.match(await page.textContent('#upload-status'), new RegExp(`${kResumes.length + kZipMembers.length} accepted`));
+  // The page reloads the job's counts after the last batch's answer, which the status line shows first.
+  await page.waitForFunction((n) => document.querySelector('#job-counts').textContent.startsWith(`${n} resumes`),
+    kResumes.length + kZipMembers.length, { timeout: 10_000 });
   assert.match(await page.textContent('#job-counts'), new RegExp(`^${kResumes.length + kZipMembers.length} resumes`));
   await shot('upload');
 });
