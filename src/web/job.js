@@ -15,7 +15,10 @@ export async function render(root, params, ctx) {
   if (!ctx.serial()) return;
 
   const table = rankedTable(job.id);
-  let lastDone = null;
+  // What the table shows was loaded after this run snapshot (the runPanel's first run), so an update with the
+  // same counts (the event stream's first "progress") needs no reload.
+  const progressKey = (r) => `${r?.done}/${r?.failed}/${r?.state}`;
+  let lastDone = progressKey(job.active_run ?? runs?.[0]);
   let refreshTimer = null;
   const refreshTable = () => {
     if (refreshTimer) return;
@@ -25,7 +28,7 @@ export async function render(root, params, ctx) {
     }, kTableRefreshMs);
   };
   const run = runPanel(job, runs?.[0] ?? null, (r) => {
-    const key = `${r.done}/${r.failed}/${r.state}`;
+    const key = progressKey(r);
     if (key === lastDone) return;
     lastDone = key;
     if (r.state === 'done' || r.state === 'cancelled') {

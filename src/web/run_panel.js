@@ -7,6 +7,12 @@ import { api, can, notify } from './app.js';
 
 const kPollMs = 1500;
 
+// The run an event carries: its data is {"run": {...}} or the run itself. Throws on malformed JSON.
+function eventRun(e) {
+  const data = JSON.parse(e.data);
+  return data.run ?? data;
+}
+
 // Returns {element, setJob, stop}. `latest` is the job's newest run (or null); onProgress(run) runs on
 // every update (the page refreshes its table).
 export function runPanel(job, latest, onProgress) {
@@ -51,12 +57,12 @@ export function runPanel(job, latest, onProgress) {
     panel.dataset.transport = 'events';
     source.addEventListener('progress', (e) => {
       try {
-        update(JSON.parse(e.data).run ?? JSON.parse(e.data));
+        update(eventRun(e));
       } catch { /* a malformed event is skipped */ }
     });
     source.addEventListener('end', (e) => {
       try {
-        if (e.data) update(JSON.parse(e.data).run ?? JSON.parse(e.data));
+        if (e.data) update(eventRun(e));
       } catch { /* ignore */ }
       closeStream();
       if (!finished(run)) poll();
