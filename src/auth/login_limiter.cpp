@@ -4,10 +4,6 @@
 
 namespace hirelm::auth {
 
-namespace {
-constexpr size_t kPruneAbove = 10000;  // entries kept before stale ones are swept
-}  // namespace
-
 int64_t LoginLimiter::retry_after(const std::string& username, int64_t now) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(username);

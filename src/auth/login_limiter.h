@@ -1,5 +1,5 @@
-// Login rate limit per username (docs/auth.md): after kMaxFailures failed logins for one username within
-// the window, further attempts for it are refused (HTTP 429) for the lockout, without checking the password.
+// Login rate limit per username (docs/auth.md): after LoginLimits::max_failures failed logins for one username
+// within the window, further attempts for it are refused (HTTP 429) for the lockout, without checking the password.
 // Counting is per username, not per address: a guesser spreading attempts over many addresses is still
 // limited, at the price that someone can keep a known username locked (one minute at a time).
 //
@@ -26,7 +26,7 @@ class LoginLimiter {
 
   // Seconds until `username` may try again (> 0 while locked out), 0 when it may try now.
   int64_t retry_after(const std::string& username, int64_t now);
-  // A failed attempt at `now`; the kMaxFailures-th failure within the window starts a lockout.
+  // A failed attempt at `now`; the max_failures-th failure within the window starts a lockout.
   void record_failure(const std::string& username, int64_t now);
   // A successful login forgets the username's failures.
   void record_success(const std::string& username);
@@ -40,10 +40,12 @@ class LoginLimiter {
   };
   void prune(int64_t now);  // drops stale entries so memory stays bounded under a username-spraying attack
 
+  static constexpr size_t kPruneAbove = 10000;  // entries kept before stale ones are first swept
+
   LoginLimits limits_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
-  size_t prune_above_ = 10000;  // next sweep when the map grows past this (doubles, so sweeps stay amortised O(1))
+  size_t prune_above_ = kPruneAbove;  // next sweep when the map grows past this (doubles: sweeps stay amortised O(1))
 };
 
 }  // namespace hirelm::auth
