@@ -51,6 +51,14 @@ class Statement {
   virtual bool step() = 0;
   // Steps to the end; returns the number of rows changed (INSERT/UPDATE/DELETE).
   virtual int64_t run() = 0;
+  // For `INSERT ... RETURNING id`: runs the statement to its end and returns column 0 of its first row, or
+  // nullopt when it returned no row (`ON CONFLICT ... DO NOTHING` that inserted nothing).
+  std::optional<int64_t> run_returning_id() {
+    std::optional<int64_t> id;
+    if (step()) id = int64(0);
+    run();
+    return id;
+  }
 
   virtual bool is_null(int column) const = 0;
   virtual int64_t int64(int column) const = 0;

@@ -66,25 +66,19 @@ int64_t TaskQueue::enqueue(const EnqueueRequest& request) {
   require_positive(request.max_attempts, "enqueue: field 'max_attempts'");
   const int64_t t = now();
   db::Transaction tx(*db_);
-  int64_t id = 0;
-  {
-    // ON CONFLICT waits for a concurrent inserter of the same key (PostgreSQL) and then inserts nothing.
-    auto insert = db_->prepare(
-        "INSERT INTO tasks (kind, payload_json, job_id, dedup_key, state, attempts, max_attempts, "
-        "not_before, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?6, ?6) "
-        "ON CONFLICT (dedup_key) DO NOTHING RETURNING id");
-    insert->bind(1, request.kind)
-        .bind(2, request.payload_json)
-        .bind(3, request.job_id)
-        .bind(4, request.dedup_key)
-        .bind(5, request.max_attempts)
-        .bind(6, t);
-    if (insert->step()) {
-      id = insert->int64(0);
-      insert->run();
-    }
-  }
-  if (id == 0) {
+  // ON CONFLICT waits for a concurrent inserter of the same key (PostgreSQL) and then inserts nothing.
+  auto insert = db_->prepare(
+      "INSERT INTO tasks (kind, payload_json, job_id, dedup_key, state, attempts, max_attempts, "
+      "not_before, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'queued', 0, ?5, ?6, ?6, ?6) "
+      "ON CONFLICT (dedup_key) DO NOTHING RETURNING id");
+  insert->bind(1, request.kind)
+      .bind(2, request.payload_json)
+      .bind(3, request.job_id)
+      .bind(4, request.dedup_key)
+      .bind(5, request.max_attempts)
+      .bind(6, t);
+  std::optional<int64_t> id = insert->run_returning_id();
+  if (!id) {
     // Only a dedup_key conflict inserts nothing.
     HIRELM_CHECK(request.dedup_key.has_value());
     auto existing = db_->prepare("SELECT id FROM tasks WHERE dedup_key = ?1");
@@ -93,7 +87,7 @@ int64_t TaskQueue::enqueue(const EnqueueRequest& request) {
     id = existing->int64(0);
   }
   tx.commit();
-  return id;
+  return *id;
 }
 
 std::optional<int64_t> TaskQueue::pick_claimable(int64_t t, const std::vector<std::string>& kinds) {

@@ -24,12 +24,11 @@ std::vector<std::string> flags_from_json(const std::string& text) {
   return out;
 }
 
-// For an INSERT ... RETURNING id: the returned id, the statement run to its end.
+// For an INSERT ... RETURNING id that always inserts: the returned id, the statement run to its end.
 int64_t returning_id(db::Statement& insert) {
-  HIRELM_CHECK(insert.step());
-  const int64_t id = insert.int64(0);
-  insert.run();
-  return id;
+  const std::optional<int64_t> id = insert.run_returning_id();
+  HIRELM_CHECK(id.has_value());
+  return *id;
 }
 
 // Advisory lock keys (db::Connection::lock) of the store's check-then-write sequences; no-ops on SQLite, where
@@ -111,9 +110,8 @@ AddedDocument Store::add_candidate_document(int64_t job_id, const DocumentInput&
         .bind(6, doc.method)
         .bind(7, doc.meta_json)
         .bind(8, now);
-    if (insert->step()) {
-      out.document_id = insert->int64(0);
-      insert->run();
+    if (const std::optional<int64_t> id = insert->run_returning_id()) {
+      out.document_id = *id;
     } else {
       db_->prepare("DELETE FROM candidates WHERE id = ?")->bind(1, out.candidate_id).run();
       HIRELM_CHECK(find_existing());

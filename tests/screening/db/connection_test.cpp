@@ -109,6 +109,26 @@ TEST_P(Connection, DuplicateKeyIsAConstraintErrorAndOnConflictIsNot) {
   EXPECT_EQ(count(), 1);
 }
 
+TEST_P(Connection, RunReturningIdGivesTheNewIdOrNulloptOnConflict) {
+  auto ins = db_->prepare("INSERT INTO items (name) VALUES (?) ON CONFLICT (name) DO NOTHING RETURNING id");
+  std::optional<int64_t> first;
+  {
+    Transaction tx(*db_);
+    first = ins->bind(1, "a").run_returning_id();
+    tx.commit();  // the statement was run to its end: SQLite has nothing in progress
+  }
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(ins->bind(1, "a").run_returning_id(), std::nullopt);
+  const std::optional<int64_t> second = ins->bind(1, "b").run_returning_id();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(*second, *first);
+  auto q = db_->prepare("SELECT name FROM items WHERE id = ?");
+  q->bind(1, *second);
+  ASSERT_TRUE(q->step());
+  EXPECT_EQ(q->text(0), "b");
+  EXPECT_EQ(count(), 2);
+}
+
 TEST_P(Connection, TransactionRollsBackWhenNotCommitted) {
   {
     Transaction tx(*db_);
