@@ -233,27 +233,21 @@ int64_t TaskQueue::cancel(int64_t job_id) {
   return n;
 }
 
-int64_t TaskQueue::pause(int64_t job_id) {
-  const int64_t t = now();
-  db::Transaction tx(*db_);
-  const int64_t n = db_->prepare("UPDATE tasks SET not_before = ?2, updated_at = ?3 "
-                                 "WHERE job_id = ?1 AND state IN ('queued', 'leased') AND not_before < ?2")
-                        ->bind(1, job_id)
-                        .bind(2, kHeldNotBefore)
-                        .bind(3, t)
-                        .run();
-  tx.commit();
-  return n;
-}
+int64_t TaskQueue::pause(int64_t job_id) { return set_held(job_id, true); }
 
-int64_t TaskQueue::resume(int64_t job_id) {
+int64_t TaskQueue::resume(int64_t job_id) { return set_held(job_id, false); }
+
+int64_t TaskQueue::set_held(int64_t job_id, bool held) {
   const int64_t t = now();
   db::Transaction tx(*db_);
-  const int64_t n = db_->prepare("UPDATE tasks SET not_before = ?2, updated_at = ?2 "
-                                 "WHERE job_id = ?1 AND state IN ('queued', 'leased') AND not_before >= ?3")
+  // A task is held while its not_before is kHeldNotBefore (?4): holding moves it there, releasing to now.
+  const int64_t n = db_->prepare(std::string("UPDATE tasks SET not_before = ?2, updated_at = ?3 WHERE job_id = ?1 "
+                                             "AND state IN ('queued', 'leased') AND not_before ") +
+                                 (held ? "<" : ">=") + " ?4")
                         ->bind(1, job_id)
-                        .bind(2, t)
-                        .bind(3, kHeldNotBefore)
+                        .bind(2, held ? kHeldNotBefore : t)
+                        .bind(3, t)
+                        .bind(4, kHeldNotBefore)
                         .run();
   tx.commit();
   return n;

@@ -103,6 +103,8 @@ class TaskQueue {
   // UPDATE ... WHERE the lease is current, with `set_sql` as the SET clause whose parameters start at ?4.
   bool update_if_leased(const std::string& set_sql, const Task& lease, const std::string& worker_id,
                         const std::function<void(db::Statement&)>& bind_rest);
+  // pause (held) or resume (!held): moves not_before of the job's open tasks that are not yet so.
+  int64_t set_held(int64_t job_id, bool held);
   // The id of the oldest claimable task of `kinds` at time t, locked for this transaction, or nullopt.
   std::optional<int64_t> pick_claimable(int64_t t, const std::vector<std::string>& kinds);
 
