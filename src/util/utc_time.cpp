@@ -1,5 +1,6 @@
 #include "util/utc_time.h"
 
+#include <chrono>
 #include <ctime>
 
 namespace hirelm {
@@ -13,6 +14,11 @@ std::string utc_iso8601(int64_t epoch_seconds) {
   return buf;
 }
 
-std::string utc_now_iso8601() { return utc_iso8601(static_cast<int64_t>(std::time(nullptr))); }
+int64_t utc_now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string utc_now_iso8601() { return utc_iso8601(utc_now_seconds()); }
 
 }  // namespace hirelm

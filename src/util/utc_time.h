@@ -9,6 +9,9 @@ namespace hirelm {
 // `epoch_seconds` (seconds since the Unix epoch) as "YYYY-MM-DDTHH:MM:SSZ".
 std::string utc_iso8601(int64_t epoch_seconds);
 
+// The system clock now, in whole seconds since the Unix epoch.
+int64_t utc_now_seconds();
+
 // The system clock now, as utc_iso8601 writes it.
 std::string utc_now_iso8601();
 

@@ -1,7 +1,5 @@
 #include "screening/queue/task_queue.h"
 
-#include <chrono>
-
 #include "screening/queue/backoff.h"
 #include "screening/store/migrations.h"
 #include "util/check.h"
@@ -42,11 +40,6 @@ void require_positive(int64_t value, const char* name) {
 }
 
 }  // namespace
-
-int64_t system_clock_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 TaskQueue::TaskQueue(const std::string& spec, Clock clock) : TaskQueue(db::open(spec), std::move(clock)) {}
 

@@ -21,17 +21,16 @@
 
 #include "screening/db/connection.h"
 #include "screening/queue/task.h"
+#include "util/utc_time.h"
 
 namespace hirelm::queue {
 
 // not_before of a task held by pause(): 9999-12-31T23:59:59Z, later than any clock reading.
 constexpr int64_t kHeldNotBefore = 253402300799;
 
-// Seconds since the Unix epoch (UTC). Injected so tests move time without sleeping.
+// Seconds since the Unix epoch (UTC); utc_now_seconds (util/utc_time.h) by default. Injected so tests move
+// time without sleeping.
 using Clock = std::function<int64_t()>;
-
-// The system clock, in whole seconds.
-int64_t system_clock_seconds();
 
 struct EnqueueRequest {
   std::string kind;          // non-empty, e.g. "screen_document"
@@ -48,9 +47,9 @@ class TaskQueue {
   // Opens the store database `spec` (a SQLite path or a PostgreSQL URL; db::open) with a connection of its own
   // and applies the store's migrations when needed (store::migrate). Throws IoError when it cannot be opened or
   // reached, UnsupportedError for a newer schema.
-  explicit TaskQueue(const std::string& spec, Clock clock = system_clock_seconds);
+  explicit TaskQueue(const std::string& spec, Clock clock = utc_now_seconds);
   // The same over a connection the caller opened; the queue owns it from now on.
-  explicit TaskQueue(std::unique_ptr<db::Connection> connection, Clock clock = system_clock_seconds);
+  explicit TaskQueue(std::unique_ptr<db::Connection> connection, Clock clock = utc_now_seconds);
   ~TaskQueue();
   TaskQueue(const TaskQueue&) = delete;
   TaskQueue& operator=(const TaskQueue&) = delete;
