@@ -6,6 +6,7 @@
 #include "api/http_error.h"
 #include "auth/credentials.h"
 #include "server/http_server.h"
+#include "util/utc_time.h"
 
 namespace hirelm::api {
 
@@ -19,14 +20,14 @@ json user_json(const auth::User& user) {
   return {{"id", user.id},
           {"username", user.username},
           {"role", auth::role_name(user.role)},
-          {"created_at", auth::utc_iso8601(user.created_at)}};
+          {"created_at", utc_iso8601(user.created_at)}};
 }
 
 json token_json(const auth::ApiToken& token) {
   return {{"id", token.id},
           {"name", token.name},
-          {"created_at", auth::utc_iso8601(token.created_at)},
-          {"last_used_at", token.last_used_at ? json(auth::utc_iso8601(*token.last_used_at)) : json(nullptr)}};
+          {"created_at", utc_iso8601(token.created_at)},
+          {"last_used_at", token.last_used_at ? json(utc_iso8601(*token.last_used_at)) : json(nullptr)}};
 }
 
 HttpResponse json_response(int status, const json& body) {

@@ -6,6 +6,7 @@
 
 #include "auth/secret_token.h"
 #include "screening/db/connection.h"
+#include "util/utc_time.h"
 
 namespace hirelm::auth {
 

@@ -18,7 +18,6 @@
 #include "auth/principal.h"
 #include "auth/role.h"
 #include "util/error.h"
-#include "util/utc_time.h"
 
 namespace hirelm::db {
 class Connection;
@@ -29,7 +28,6 @@ namespace hirelm::auth {
 // Seconds since the Unix epoch.
 using Clock = std::function<int64_t()>;
 int64_t system_clock_seconds();
-using hirelm::utc_iso8601;  // "2026-11-29T21:10:43Z" (util/utc_time.h)
 
 // The thing asked for exists already (a username taken): HTTP 409, CLI exit 2.
 class ConflictError : public InvalidInputError {
@@ -115,7 +113,6 @@ class AuthStore {
   std::optional<Principal> api_token_principal(const std::string& secret);
 
   int64_t now() const { return options_.clock(); }
-  const AuthStoreOptions& options() const { return options_; }
 
  private:
   void audit(const std::string& actor, const std::string& action, const std::string& subject,

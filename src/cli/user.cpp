@@ -18,6 +18,7 @@
 #include "screening/db/connection.h"
 #include "screening/store/migrations.h"
 #include "util/error.h"
+#include "util/utc_time.h"
 
 namespace hirelm::cli {
 namespace {
@@ -139,7 +140,7 @@ int user_main(int argc, char** argv) {
   } else if (action == "list") {
     for (const auth::User& user : store.list_users()) {
       std::printf("%lld\t%s\t%s\t%s\n", static_cast<long long>(user.id), user.username.c_str(),
-                  std::string(auth::role_name(user.role)).c_str(), auth::utc_iso8601(user.created_at).c_str());
+                  std::string(auth::role_name(user.role)).c_str(), utc_iso8601(user.created_at).c_str());
     }
   } else if (action == "delete") {
     const auth::User user = existing_user(store, name);
