@@ -107,12 +107,15 @@ User AuthStore::create_user(const std::string& username, const std::string& pass
     if (exists->step()) throw ConflictError("username '" + username + "' is taken");
   }
   try {
-    auto insert = db_.prepare(
-        "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id");
-    insert->bind(1, username).bind(2, role_name(role)).bind(3, hash).bind(4, user.created_at);
-    if (!insert->step()) throw IoError(db_.name() + ": INSERT INTO users returned no id");
-    user.id = insert->int64(0);
-    insert->run();
+    const auto id =
+        db_.prepare("INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+            ->bind(1, username)
+            .bind(2, role_name(role))
+            .bind(3, hash)
+            .bind(4, user.created_at)
+            .run_returning_id();
+    if (!id) throw IoError(db_.name() + ": INSERT INTO users returned no id");
+    user.id = *id;
   } catch (const db::ConstraintError&) {
     throw ConflictError("username '" + username + "' is taken");
   }
@@ -254,12 +257,15 @@ NewApiToken AuthStore::create_api_token(int64_t user_id, const std::string& name
   created.token.user_id = user_id;
   created.token.name = name;
   created.token.created_at = now();
-  auto insert = db_.prepare(
-      "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id");
-  insert->bind(1, user_id).bind(2, name).bind(3, sha256_hex(created.secret)).bind(4, created.token.created_at);
-  if (!insert->step()) throw IoError(db_.name() + ": INSERT INTO api_tokens returned no id");
-  created.token.id = insert->int64(0);
-  insert->run();
+  const auto id =
+      db_.prepare("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+          ->bind(1, user_id)
+          .bind(2, name)
+          .bind(3, sha256_hex(created.secret))
+          .bind(4, created.token.created_at)
+          .run_returning_id();
+  if (!id) throw IoError(db_.name() + ": INSERT INTO api_tokens returned no id");
+  created.token.id = *id;
   return created;
 }
 
