@@ -195,18 +195,7 @@ void ignore_notice(void* /*arg*/, const char* /*message*/) {}
 // travels on.
 std::string scrub(std::string message, const std::string& url, const std::string& redacted) {
   std::vector<std::string> secrets = {url};
-  const size_t start = url.find("://") + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == std::string::npos) end = url.size();
-  const size_t at = url.rfind('@', end);
-  const size_t colon = url.find(':', start);
-  if (at != std::string::npos && at >= start && colon != std::string::npos && colon < at) {
-    secrets.push_back(url.substr(colon + 1, at - colon - 1));
-  }
-  for (size_t q = url.find("password=", start); q != std::string::npos; q = url.find("password=", q + 1)) {
-    const size_t value_end = url.find('&', q + 9);
-    secrets.push_back(url.substr(q + 9, value_end == std::string::npos ? std::string::npos : value_end - q - 9));
-  }
+  for (const auto& [offset, length] : url_password_spans(url)) secrets.push_back(url.substr(offset, length));
   for (size_t i = 0; i < secrets.size(); ++i) {
     const std::string& secret = secrets[i];
     if (secret.empty()) continue;

@@ -2,15 +2,23 @@
 // hirelm_db: callers use db::open.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "screening/db/connection.h"
 
 struct pg_conn;
 
 namespace hirelm::db {
+
+// Where a postgres URL spells passwords, as (offset, length): the user info's (from its first ':' to the '@')
+// and each `password=` query parameter's value, in order of offset. redact_spec replaces them; the connection
+// scrubs them from libpq's messages.
+std::vector<std::pair<size_t, size_t>> url_password_spans(std::string_view url);
 
 class PostgresConnection final : public Connection {
  public:
