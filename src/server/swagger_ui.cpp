@@ -1,29 +1,13 @@
 #include "server/swagger_ui.h"
 
+#include "util/incbin.h"
+
 // HIRELM_SWAGGER_UI_DIR (set by src/server/CMakeLists.txt when node_modules/swagger-ui-dist exists)
 // is the folder whose files the assembler copies into .rodata here, byte for byte. The build
 // re-runs when they change (OBJECT_DEPENDS).
 #ifdef HIRELM_SWAGGER_UI_DIR
-#define HIRELM_INCBIN(sym, file)                     \
-  asm(".pushsection .rodata\n"                       \
-      ".balign 16\n"                                 \
-      ".hidden " #sym "\n"                           \
-      ".globl " #sym "\n" #sym ":\n"                 \
-      ".incbin \"" HIRELM_SWAGGER_UI_DIR "/" file "\"\n" \
-      ".hidden " #sym "_end\n"                       \
-      ".globl " #sym "_end\n" #sym "_end:\n"         \
-      ".byte 0\n"                                    \
-      ".popsection\n")
-
-HIRELM_INCBIN(hirelm_swagger_ui_bundle_js, "swagger-ui-bundle.js");
-HIRELM_INCBIN(hirelm_swagger_ui_css, "swagger-ui.css");
-
-extern "C" {
-extern const char hirelm_swagger_ui_bundle_js[];
-extern const char hirelm_swagger_ui_bundle_js_end[];
-extern const char hirelm_swagger_ui_css[];
-extern const char hirelm_swagger_ui_css_end[];
-}
+HIRELM_INCBIN(hirelm_swagger_ui_bundle_js, HIRELM_SWAGGER_UI_DIR "/swagger-ui-bundle.js");
+HIRELM_INCBIN(hirelm_swagger_ui_css, HIRELM_SWAGGER_UI_DIR "/swagger-ui.css");
 #endif
 
 namespace hirelm::server {

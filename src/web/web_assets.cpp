@@ -1,5 +1,7 @@
 #include "web/web_assets.h"
 
+#include "util/incbin.h"
+
 // HIRELM_WEB_DIR (src/web/CMakeLists.txt) is this folder; the assembler copies each file of
 // HIRELM_WEB_FILES into .rodata byte for byte, and the object is rebuilt when one changes (OBJECT_DEPENDS).
 // Adding a file to the UI means adding it here and to kWebFiles in the CMakeLists (tests/web/web_assets_test.cpp
@@ -23,19 +25,7 @@
   X(hirelm_web_highlight_js, "highlight.js", "/ui/highlight.js", kJs)            \
   X(hirelm_web_compare_js, "compare.js", "/ui/compare.js", kJs)
 
-// Defines sym[] .. sym_end[] around the file's bytes (plus a trailing NUL, not part of the asset).
-#define HIRELM_WEB_INCBIN(sym, file, path, type)  \
-  asm(".pushsection .rodata\n"                     \
-      ".balign 16\n"                               \
-      ".hidden " #sym "\n"                         \
-      ".globl " #sym "\n" #sym ":\n"               \
-      ".incbin \"" HIRELM_WEB_DIR "/" file "\"\n"  \
-      ".hidden " #sym "_end\n"                     \
-      ".globl " #sym "_end\n" #sym "_end:\n"       \
-      ".byte 0\n"                                  \
-      ".popsection\n");                            \
-  extern "C" const char sym[];                     \
-  extern "C" const char sym##_end[];
+#define HIRELM_WEB_INCBIN(sym, file, path, type) HIRELM_INCBIN(sym, HIRELM_WEB_DIR "/" file);
 
 HIRELM_WEB_FILES(HIRELM_WEB_INCBIN)
 
