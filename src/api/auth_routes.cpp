@@ -67,7 +67,7 @@ void Authorizer::register_routes(server::HttpServer& server) {
     const json body = parse_object(request);
     const std::string username = string_field(body, "username");
     const std::string password = string_field(body, "password");
-    const int64_t now = options_.store.clock ? options_.store.clock() : auth::system_clock_seconds();
+    const int64_t now = options_.store.clock ? options_.store.clock() : utc_now_seconds();
     if (const int64_t wait = limiter_.retry_after(username, now); wait > 0) {
       HttpResponse response;
       response.status = 429;

@@ -1,12 +1,9 @@
 #include "auth/auth_store.h"
 
-#include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "auth/secret_token.h"
 #include "screening/db/connection.h"
-#include "util/utc_time.h"
 
 namespace hirelm::auth {
 
@@ -48,11 +45,6 @@ constexpr const char* kTokenColumns = "SELECT id, user_id, name, created_at, las
 
 }  // namespace
 
-int64_t system_clock_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void validate_username(const std::string& username) {
   if (username.empty() || username.size() > kMaxUsernameLength) {
     throw InvalidInputError("username: expected 1-" + std::to_string(kMaxUsernameLength) + " characters, got " +
@@ -77,7 +69,7 @@ void validate_password(const std::string& password) {
 }
 
 AuthStore::AuthStore(db::Connection& db, AuthStoreOptions options) : db_(db), options_(std::move(options)) {
-  if (!options_.clock) options_.clock = system_clock_seconds;
+  if (!options_.clock) options_.clock = utc_now_seconds;
 }
 
 void AuthStore::audit(const std::string& actor, const std::string& action, const std::string& subject,

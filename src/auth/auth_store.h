@@ -18,6 +18,7 @@
 #include "auth/principal.h"
 #include "auth/role.h"
 #include "util/error.h"
+#include "util/utc_time.h"
 
 namespace hirelm::db {
 class Connection;
@@ -25,9 +26,8 @@ class Connection;
 
 namespace hirelm::auth {
 
-// Seconds since the Unix epoch.
+// Seconds since the Unix epoch; the default is the system clock (util/utc_time.h utc_now_seconds).
 using Clock = std::function<int64_t()>;
-int64_t system_clock_seconds();
 
 // The thing asked for exists already (a username taken): HTTP 409, CLI exit 2.
 class ConflictError : public InvalidInputError {
@@ -63,7 +63,7 @@ struct NewSession {
 struct AuthStoreOptions {
   PasswordCost password_cost = kInteractiveCost;
   int64_t session_ttl_seconds = 12 * 3600;  // sliding: each use moves the expiry this far ahead
-  Clock clock = system_clock_seconds;
+  Clock clock = utc_now_seconds;
 };
 
 inline constexpr size_t kMaxUsernameLength = 64;
