@@ -211,8 +211,8 @@ void Worker::run_thread(int index) {
         continue;
       }
       const bool ok = queue->fail(*task, owner, error);
-      const auto now = queue->get(task->id);
-      const bool retry = ok && now && now->state == queue::TaskState::kQueued;
+      // fail() queues the task again exactly when this lease was not its last allowed attempt.
+      const bool retry = ok && task->attempts < task->max_attempts;
       {
         std::lock_guard<std::mutex> lock(mu_);
         ++(!ok ? stats_.dropped : retry ? stats_.retried : stats_.failed);
