@@ -1,19 +1,13 @@
 #include "screening/pipeline/export_record.h"
 
-#include <optional>
-
 namespace hirelm::screening {
-
-namespace {
 
 using nlohmann::json;
 
-std::optional<double> number_field(const json& object, const char* key) {
+std::optional<double> json_number(const json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
 }
-
-}  // namespace
 
 void set_export_profile(exports::ExportCandidate& record, const profile::Profile& candidate) {
   record.name = candidate.name;
@@ -31,10 +25,10 @@ void set_export_profile(exports::ExportCandidate& record, const profile::Profile
 void set_export_score(exports::ExportCandidate& record, const std::string& score_status, const json& score_value) {
   record.status = score_status == "scored" ? "scored" : "no_score";
   if (!score_value.is_object()) return;
-  record.score.median = number_field(score_value, "median");
-  record.score.mean = number_field(score_value, "mean");
-  record.score.min = number_field(score_value, "min");
-  record.score.max = number_field(score_value, "max");
+  record.score.median = json_number(score_value, "median");
+  record.score.mean = json_number(score_value, "mean");
+  record.score.min = json_number(score_value, "min");
+  record.score.max = json_number(score_value, "max");
   for (const auto& s : score_value.value("samples", json::array())) {
     record.score.samples.push_back(s.is_number() ? std::optional<double>(s.get<double>()) : std::nullopt);
   }

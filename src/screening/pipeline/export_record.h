@@ -3,6 +3,7 @@
 // stored stage results), so a candidate reads the same in the CLI's table and the API.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,9 @@
 #include "screening/profile/profile.h"
 
 namespace hirelm::screening {
+
+// The number at `key` of a JSON object (a stored stage value), or nullopt when it is missing or not a number.
+std::optional<double> json_number(const nlohmann::json& object, const char* key);
 
 // Sets name, email, phone, years, degree, tech stack and the first 3 projects ("name: summary", or the name).
 void set_export_profile(exports::ExportCandidate& record, const profile::Profile& candidate);

@@ -41,12 +41,6 @@ uint64_t mix64(uint64_t x) {
 
 json opt_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-std::optional<double> opt_double(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
 void add_flag(std::vector<std::string>& flags, const std::string& f) {
   for (const auto& x : flags) {
     if (x == f) return;
@@ -457,7 +451,7 @@ void ScreeningPipeline::Impl::feedback_stage() {
       const json v = json::parse(c.score->value_json);
       FeedbackInput in;
       if (c.profile) in.profile_summary = profile_summary(*c.profile, c.lang == "zh");
-      in.score = opt_double(v, "median");
+      in.score = json_number(v, "median");
       for (const auto& q : v.value("evidence", json::array())) in.evidence.push_back({q.get<std::string>(), true});
       in.resume_text = c.scoring_text;
       reqs.push_back(build_feedback_request(templates(c.lang).feedback, p_.job_, c.lang, in,
