@@ -34,7 +34,8 @@ llm::OpenAiClient client_for(const FakeLlm& llm) {
   return llm::OpenAiClient(o);
 }
 
-WorkerOptions options_for(const std::string& spec, std::vector<std::string>* lines, std::mutex* mu) {
+// Two threads as "w1" that end once the queue is empty (`once`); no log sink.
+WorkerOptions options_for(const std::string& spec) {
   WorkerOptions o;
   o.db_spec = spec;
   o.worker_id = "w1";
@@ -43,11 +44,30 @@ WorkerOptions options_for(const std::string& spec, std::vector<std::string>* lin
   o.prompts_dir = testing::prompts_dir();
   o.once = true;
   o.idle_seconds = 0.1;
-  o.log = [lines, mu](const std::string& line) {
-    std::lock_guard<std::mutex> lock(*mu);
-    lines->push_back(line);
-  };
   return o;
+}
+
+struct Drained {
+  WorkerStats stats;
+  std::string error;
+  std::vector<std::string> lines;  // the worker's progress lines
+};
+
+// Runs a worker with options_for(spec) against a fresh hirelm_fake_llm until the queue of `spec` is empty.
+Drained drain_queue(const std::string& spec) {
+  FakeLlm llm;
+  llm::OpenAiClient model = client_for(llm);
+  std::vector<std::string> lines;
+  std::mutex mu;
+  WorkerOptions o = options_for(spec);
+  o.log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.push_back(line);
+  };
+  Worker w(o, model);
+  w.start();
+  w.wait();
+  return {w.stats(), w.error(), lines};
 }
 
 // Rows of `results` per (document, stage) of the job.
@@ -95,15 +115,9 @@ TEST_P(WorkerTest, ScreensEveryDocumentIntoOneResultSet) {
   const std::string spec = db::testing::fresh_database_spec(GetParam());
   constexpr int kDocs = 6;
   const testing::SeededJob job = testing::seed_job(spec, kDocs, 2);
-  FakeLlm llm;
-  llm::OpenAiClient model = client_for(llm);
-  std::vector<std::string> lines;
-  std::mutex mu;
-  Worker w(options_for(spec, &lines, &mu), model);
-  w.start();
-  w.wait();
-  EXPECT_EQ(w.error(), "");
-  const WorkerStats s = w.stats();
+  const Drained run = drain_queue(spec);
+  EXPECT_EQ(run.error, "");
+  const WorkerStats& s = run.stats;
   EXPECT_EQ(s.done, kDocs);
   EXPECT_EQ(s.retried + s.failed + s.dropped, 0);
 
@@ -140,10 +154,9 @@ TEST_P(WorkerTest, ScreensEveryDocumentIntoOneResultSet) {
               std::string::npos);
   }
   EXPECT_GE(medians.size(), 2u) << "every resume got the same score: the ranking would be meaningless";
-  std::lock_guard<std::mutex> lock(mu);
-  ASSERT_EQ(lines.size(), static_cast<size_t>(kDocs));
-  EXPECT_NE(lines[0].find("[worker w1-t"), std::string::npos) << lines[0];
-  EXPECT_NE(lines[0].find(" done in "), std::string::npos) << lines[0];
+  ASSERT_EQ(run.lines.size(), static_cast<size_t>(kDocs));
+  EXPECT_NE(run.lines[0].find("[worker w1-t"), std::string::npos) << run.lines[0];
+  EXPECT_NE(run.lines[0].find(" done in "), std::string::npos) << run.lines[0];
 }
 
 TEST_P(WorkerTest, TaskWhoseModelCallFailsIsRetriedAndRedoesOnlyWhatIsMissing) {
@@ -155,7 +168,7 @@ TEST_P(WorkerTest, TaskWhoseModelCallFailsIsRetriedAndRedoesOnlyWhatIsMissing) {
   ScoreOutage model(real);
   std::vector<std::string> lines;
   std::mutex mu;
-  WorkerOptions o = options_for(spec, &lines, &mu);
+  WorkerOptions o = options_for(spec);
   o.concurrency = 1;
   o.log = [&](const std::string& line) {
     if (line.find("failed (will retry)") != std::string::npos) model.down = false;
@@ -209,15 +222,9 @@ TEST_P(WorkerTest, CorruptPayloadsAndVanishedDocumentsFailForGoodWithTheReason) 
   const int64_t bad_samples =
       add(json{{"run_id", job.run_id}, {"job_id", job.job_id}, {"document_id", job.document_ids[0]}, {"samples", 99}}.dump());
   const int64_t gone = add(json{{"run_id", job.run_id}, {"job_id", job.job_id}, {"document_id", 424242}}.dump());
-  FakeLlm llm;
-  llm::OpenAiClient model = client_for(llm);
-  std::vector<std::string> lines;
-  std::mutex mu;
-  Worker w(options_for(spec, &lines, &mu), model);
-  w.start();
-  w.wait();
-  EXPECT_EQ(w.error(), "");
-  EXPECT_EQ(w.stats().failed, 4);
+  const Drained run = drain_queue(spec);
+  EXPECT_EQ(run.error, "");
+  EXPECT_EQ(run.stats.failed, 4);
   const std::map<int64_t, std::string> expected = {{not_json, "expected a JSON object"},
                                                    {no_doc, "document_id: missing"},
                                                    {bad_samples, "samples: expected an integer 1..20"},
