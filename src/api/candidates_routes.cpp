@@ -71,10 +71,10 @@ void register_candidate_routes(RouteContext& c) {
       throw HttpError::bad_request("format: expected csv, xlsx or json, got '" + format + "'");
     }
     auto s = c.pool.acquire();
-    const service::ExportFile file = service::CandidateService(*s).export_job(job_id, format, who.username);
+    service::ExportFile file = service::CandidateService(*s).export_job(job_id, format, who.username);
     HttpResponse response;
     response.content_type = file.content_type;
-    response.body = file.bytes;
+    response.body = std::move(file.bytes);
     response.headers.push_back({"Content-Disposition", content_disposition(file.file_name)});
     return response;
   });

@@ -65,10 +65,10 @@ void register_document_routes(RouteContext& c) {
     c.authorizer.require(r, Role::kViewer);
     auto s = c.pool.acquire();
     service::UploadService uploads(*s, {c.options.max_upload_bytes, c.options.max_upload_files}, c.options.extract);
-    const service::Original original = uploads.original(path_id(r, "id"));
+    service::Original original = uploads.original(path_id(r, "id"));
     HttpResponse response;
     response.content_type = original.content_type;
-    response.body = original.bytes;
+    response.body = std::move(original.bytes);
     response.headers.push_back({"Content-Disposition", content_disposition(original.file_name)});
     response.headers.push_back({"X-Content-Type-Options", "nosniff"});
     return response;

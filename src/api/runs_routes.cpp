@@ -4,6 +4,7 @@
 
 #include "api/http_error.h"
 #include "api/route_context.h"
+#include "screening/service/job_service.h"
 #include "screening/service/run_service.h"
 
 namespace hirelm::api {
@@ -59,11 +60,7 @@ void register_run_routes(RouteContext& c) {
     c.authorizer.require(r, Role::kViewer);
     const int64_t job_id = path_id(r, "id");
     auto s = c.pool.acquire();
-    {
-      auto q = s->db().prepare("SELECT 1 FROM jobs WHERE id = ?");
-      q->bind(1, job_id);
-      if (!q->step()) throw HttpError::not_found("no job with id " + std::to_string(job_id));
-    }
+    service::JobService(*s).require(job_id);
     return json_response({{"runs", service::RunService(*s).list(job_id)}});
   });
   c.add("GET", "/api/runs/{id}", [c](const HttpRequest& r) {

@@ -174,17 +174,17 @@ engine::scheduler::SchedulerOptions size_kv_pool(const SchedulerFlags& flags, en
   return o;
 }
 
-// The LanguageModel of the embedded worker: the --llm-url servers, else this server's own /v1 over loopback.
+// The LanguageModel of the embedded worker: the --llm-url servers, else this server's own /v1 over loopback
+// (asking for the model by the name it serves, with its first API key).
 std::unique_ptr<llm::LanguageModel> worker_model(const Args& args, const std::string& host, int port,
-                                                 const std::vector<std::string>& api_keys) {
+                                                 const server::ServerOptions& server) {
   llm::OpenAiClientOptions o;
   o.urls = args.get_all("llm-url");
   if (o.urls.empty()) {
     const std::string local = host == "0.0.0.0" || host == "::" || host.empty() ? "127.0.0.1" : host;
     o.urls = {"http://" + (local.find(':') != std::string::npos ? "[" + local + "]" : local) + ":" + std::to_string(port)};
-    o.model = args.get_or("served-model-name", "");
-    if (o.model.empty()) o.model = model_spec_from(args);
-    if (!api_keys.empty()) o.api_key = api_keys.front();
+    o.model = server.served_model_name;
+    if (!server.api_keys.empty()) o.api_key = server.api_keys.front();
     o.concurrency = 16;  // the scheduler batches them
   } else {
     o.api_key = args.get_or("llm-key", "");
@@ -314,7 +314,7 @@ int serve_main(int argc, char** argv) {
       wo.concurrency = static_cast<int>(workers);
       wo.lease_seconds = lease_seconds;
       wo.prompts_dir = prompts_dir;
-      model = worker_model(args, host, bound, options.api_keys);
+      model = worker_model(args, host, bound, options);
       worker = std::make_unique<worker::Worker>(wo, *model);
       worker->start();
     }

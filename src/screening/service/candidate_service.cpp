@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -37,27 +38,27 @@ struct CandidateService::Entry {
 
 std::vector<CandidateService::Entry> CandidateService::load(int64_t job_id) {
   JobService(session_).require(job_id);
-  std::vector<Entry> entries;
-  for (auto& r : session_.store.load_results(job_id)) {
-    std::vector<std::string> intake_flags;
-    std::string file_name = r.path;
-    {
-      auto q = session_.db().prepare(
-          "SELECT d.meta_json, jd.path FROM documents d JOIN job_documents jd ON jd.document_id = d.id "
-          "WHERE d.id = ? AND jd.job_id = ?");
-      q->bind(1, r.document_id).bind(2, job_id);
-      if (q->step()) {
-        const Json meta = parse_or(q->text(0), Json::object());
-        if (meta.is_object() && meta.contains("flags") && meta["flags"].is_array()) {
-          for (const auto& f : meta["flags"]) {
-            if (f.is_string()) intake_flags.push_back(f.get<std::string>());
-          }
+  // The documents' intake flags (meta_json "flags"), in one query for the whole job.
+  std::map<int64_t, std::vector<std::string>> intake_flags;
+  {
+    auto q = session_.db().prepare(
+        "SELECT d.id, d.meta_json FROM documents d JOIN job_documents jd ON jd.document_id = d.id "
+        "WHERE jd.job_id = ?");
+    q->bind(1, job_id);
+    while (q->step()) {
+      std::vector<std::string>& flags = intake_flags[q->int64(0)];
+      const Json meta = parse_or(q->text(1), Json::object());
+      if (meta.is_object() && meta.contains("flags") && meta["flags"].is_array()) {
+        for (const auto& f : meta["flags"]) {
+          if (f.is_string()) flags.push_back(f.get<std::string>());
         }
-        file_name = q->text(1);
       }
     }
+  }
+  std::vector<Entry> entries;
+  for (auto& r : session_.store.load_results(job_id)) {
     Entry e;
-    e.record = stored_export_candidate(r, file_name, intake_flags);
+    e.record = stored_export_candidate(r, r.path, intake_flags[r.document_id]);  // r.path: the job's file name
     e.results = std::move(r);
     entries.push_back(std::move(e));
   }

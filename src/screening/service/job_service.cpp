@@ -53,9 +53,8 @@ Json JobService::job_json(int64_t id, const std::string& text, const std::string
       {"documents", count("SELECT COUNT(*) FROM job_documents WHERE job_id = ?")},
       {"screened", count("SELECT COUNT(DISTINCT document_id) FROM results WHERE job_id = ? AND stage = 'score'")},
       {"errors", count("SELECT COUNT(DISTINCT document_id) FROM results WHERE job_id = ? AND status = 'error'")}};
-  RunService runs(session_);
-  const auto active = runs.active_run(id);
-  j["active_run"] = active ? runs.get(*active) : Json(nullptr);
+  const std::optional<Json> active = RunService(session_).active_run(id);
+  j["active_run"] = active ? *active : Json(nullptr);
   return j;
 }
 

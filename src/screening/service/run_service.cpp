@@ -1,5 +1,6 @@
 #include "screening/service/run_service.h"
 
+#include "screening/service/job_service.h"
 #include "screening/service/service_errors.h"
 #include "screening/service/service_time.h"
 
@@ -23,12 +24,21 @@ std::string screen_document_payload(int64_t run_id, int64_t job_id, int64_t docu
   return p.dump();
 }
 
+std::vector<RunService::Row> RunService::load_rows(const std::string& where, int64_t id) {
+  std::vector<Row> rows;
+  auto q = session_.db().prepare("SELECT id, job_id, state, started_at, finished_at, parameters_json FROM runs WHERE " +
+                                 where + " ORDER BY id DESC");
+  q->bind(1, id);
+  while (q->step()) {
+    rows.push_back(Row{q->int64(0), q->int64(1), q->optional_text(2), q->text(3), q->optional_text(4), q->text(5)});
+  }
+  return rows;
+}
+
 RunService::Row RunService::load(int64_t run_id) {
-  auto q = session_.db().prepare(
-      "SELECT id, job_id, state, started_at, finished_at, parameters_json FROM runs WHERE id = ?");
-  q->bind(1, run_id);
-  if (!q->step()) throw NotFoundError("no run with id " + std::to_string(run_id));
-  return Row{q->int64(0), q->int64(1), q->optional_text(2), q->text(3), q->optional_text(4), q->text(5)};
+  std::vector<Row> rows = load_rows("id = ?", run_id);
+  if (rows.empty()) throw NotFoundError("no run with id " + std::to_string(run_id));
+  return std::move(rows.front());
 }
 
 std::string RunService::reported_state(const Row& row, const Json& counts) {
@@ -83,29 +93,16 @@ Json RunService::run_json(const Row& row) {
 Json RunService::get(int64_t run_id) { return run_json(load(run_id)); }
 
 Json RunService::list(int64_t job_id) {
-  std::vector<int64_t> ids;
-  {
-    auto q = session_.db().prepare("SELECT id FROM runs WHERE job_id = ? ORDER BY id DESC");
-    q->bind(1, job_id);
-    while (q->step()) ids.push_back(q->int64(0));
-  }
   Json runs = Json::array();
-  for (int64_t id : ids) runs.push_back(get(id));
+  for (const Row& row : load_rows("job_id = ?", job_id)) runs.push_back(run_json(row));
   return runs;
 }
 
-std::optional<int64_t> RunService::active_run(int64_t job_id) {
-  std::vector<int64_t> ids;
-  {
-    auto q = session_.db().prepare(
-        "SELECT id FROM runs WHERE job_id = ? AND state IN ('starting', 'running', 'paused') AND finished_at IS NULL "
-        "ORDER BY id DESC");
-    q->bind(1, job_id);
-    while (q->step()) ids.push_back(q->int64(0));
-  }
-  for (int64_t id : ids) {
-    const Json run = get(id);
-    if (run["state"] == "running" || run["state"] == "paused") return id;
+std::optional<Json> RunService::active_run(int64_t job_id) {
+  for (const Row& row : load_rows(
+           "job_id = ? AND state IN ('starting', 'running', 'paused') AND finished_at IS NULL", job_id)) {
+    Json run = run_json(row);
+    if (run["state"] == "running" || run["state"] == "paused") return run;
   }
   return std::nullopt;
 }
@@ -118,13 +115,9 @@ Json RunService::start(int64_t job_id, const RunOptions& options, const std::str
     throw InvalidInputError("lang: expected \"\", \"zh\" or \"en\", got \"" + options.lang + "\"");
   }
   db::Connection& db = session_.db();
-  {
-    auto q = db.prepare("SELECT 1 FROM jobs WHERE id = ?");
-    q->bind(1, job_id);
-    if (!q->step()) throw NotFoundError("no job with id " + std::to_string(job_id));
-  }
+  JobService(session_).require(job_id);
   if (auto active = active_run(job_id)) {
-    throw ConflictError("run " + std::to_string(*active) + " of job " + std::to_string(job_id) +
+    throw ConflictError("run " + std::to_string((*active)["id"].get<int64_t>()) + " of job " + std::to_string(job_id) +
                         " is still active: pause, cancel or wait for it first");
   }
   const Json params = {{"samples", options.samples}, {"blind", options.blind}, {"lang", options.lang},

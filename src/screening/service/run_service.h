@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -40,8 +41,8 @@ class RunService {
   Json list(int64_t job_id);
   // The run's JSON; NotFoundError for an unknown id.
   Json get(int64_t run_id);
-  // The running or paused run of the job, if any.
-  std::optional<int64_t> active_run(int64_t job_id);
+  // The running or paused run of the job (its JSON, as get() answers), if any.
+  std::optional<Json> active_run(int64_t job_id);
 
   // Queued tasks are held (leased ones finish). ConflictError unless running.
   Json pause(int64_t run_id, const std::string& actor);
@@ -59,7 +60,9 @@ class RunService {
     std::optional<std::string> finished_at;
     std::string parameters_json;
   };
-  Row load(int64_t run_id);
+  // The runs rows matching `where` (SQL with one `?`, bound to `id`), newest first.
+  std::vector<Row> load_rows(const std::string& where, int64_t id);
+  Row load(int64_t run_id);  // NotFoundError for an unknown id
   Json run_json(const Row& row);
   std::string reported_state(const Row& row, const Json& counts);
 

@@ -1,5 +1,6 @@
 #include "screening/service/upload_service.h"
 
+#include <deque>
 #include <optional>
 
 #include "screening/documents/format_sniffer.h"
@@ -16,8 +17,8 @@ namespace {
 
 // One file to consider: a part, or a member of a zip part. `rejection` set: rejected before intake.
 struct Candidate {
-  std::string name;  // sanitized display name
-  std::string bytes;
+  std::string name;        // sanitized display name
+  std::string_view bytes;  // a part's bytes or a zip member's (held in upload()'s `members`)
   std::optional<std::string> rejection;
 };
 
@@ -56,7 +57,9 @@ std::string content_type_for(std::string_view bytes, std::string_view filename_h
 
 Json UploadService::upload(int64_t job_id, const std::vector<UploadPart>& parts, const std::string& actor) {
   JobService(session_).require(job_id);
-  // Expand zips first, so the count limit is checked before anything is stored.
+  // Expand zips first, so the count limit is checked before anything is stored. Parts are viewed in place;
+  // zip members are read into `members` (a deque: its elements stay put as it grows).
+  std::deque<std::string> members;
   std::vector<Candidate> files;
   for (const auto& part : parts) {
     const std::string name = sanitize_file_name(part.filename);
@@ -99,7 +102,7 @@ Json UploadService::upload(int64_t job_id, const std::vector<UploadPart>& parts,
         } else if (is_zip(*bytes) && !documents::ZipArchive(*bytes, display, {}).contains("word/document.xml")) {
           files.push_back({display, {}, std::string("a zip inside a zip is not expanded")});
         } else {
-          files.push_back({display, std::move(*bytes), std::nullopt});
+          files.push_back({display, members.emplace_back(std::move(*bytes)), std::nullopt});
         }
       }
     } catch (const TooLargeError&) {

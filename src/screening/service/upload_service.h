@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,8 +25,8 @@ struct UploadLimits {
 };
 
 struct UploadPart {
-  std::string filename;  // as the client sent it (untrusted)
-  std::string content;
+  std::string filename;      // as the client sent it (untrusted)
+  std::string_view content;  // the bytes, not owned: they must outlive upload() (the request's body)
 };
 
 // An original as uploaded.
