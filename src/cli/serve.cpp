@@ -54,6 +54,8 @@ std::vector<OptionSpec> serve_specs() {
   specs.push_back({"max-num-seqs", "", true, false, "sequences batched together at most (default 16)"});
   specs.push_back({"max-num-batched-tokens", "", true, false,
                    "tokens in one forward pass at most; long prompts are prefilled in chunks (default 512)"});
+  specs.push_back({"max-itl-ms", "", true, false,
+                   "while streams decode, keep each step near this many ms by shrinking prompt chunks (default 1500; 0 = off)"});
   specs.push_back({"kv-cache-memory", "", true, false,
                    "KV cache pool size, e.g. 2GiB or 512MiB (default: max-num-seqs contexts, at most half the free RAM)"});
   specs.push_back({"no-prefix-caching", "", false, false, "do not share KV blocks of equal prompt prefixes"});
@@ -128,6 +130,11 @@ SchedulerFlags scheduler_flags(const Args& args) {
   o.max_num_seqs = args.get_int("max-num-seqs", o.max_num_seqs);
   o.max_num_batched_tokens = args.get_int("max-num-batched-tokens", o.max_num_batched_tokens);
   o.prefix_caching = !args.has("no-prefix-caching");
+  const int64_t itl_ms = args.get_int("max-itl-ms", static_cast<int64_t>(o.max_itl_seconds * 1000));
+  if (itl_ms < 0 || itl_ms > 3600 * 1000) {
+    throw InvalidInputError("--max-itl-ms: expected 0 (off) .. 3600000, got " + std::to_string(itl_ms));
+  }
+  o.max_itl_seconds = static_cast<double>(itl_ms) / 1000.0;
   if (o.max_num_seqs < 1 || o.max_num_seqs > 4096) {
     throw InvalidInputError("--max-num-seqs: expected 1..4096, got " + std::to_string(o.max_num_seqs));
   }
@@ -166,11 +173,12 @@ engine::scheduler::SchedulerOptions size_kv_pool(const SchedulerFlags& flags, en
     blocks = std::max(blocks, context_blocks);
   }
   o.kv_blocks = blocks;
-  std::fprintf(stderr, "KV cache: %lld blocks of %lld tokens (%llu MiB), max %lld sequences, %lld tokens per step, "
-               "prefix caching %s\n", static_cast<long long>(blocks), static_cast<long long>(one.block_size),
+  std::fprintf(stderr, "KV cache: %lld blocks of %lld tokens (%llu MiB), max %lld sequences, %lld tokens per step "
+               "(held near %.0f ms while streams decode), prefix caching %s\n", static_cast<long long>(blocks),
+               static_cast<long long>(one.block_size),
                static_cast<unsigned long long>(static_cast<uint64_t>(blocks) * block_bytes >> 20),
                static_cast<long long>(o.max_num_seqs), static_cast<long long>(o.max_num_batched_tokens),
-               o.prefix_caching ? "on" : "off");
+               o.max_itl_seconds * 1000, o.prefix_caching ? "on" : "off");
   return o;
 }
 

@@ -43,6 +43,9 @@ Scheduler::Scheduler(Engine& engine, SchedulerOptions options) : engine_(engine)
   if (options_.max_num_seqs < 1) {
     throw InvalidInputError("max-num-seqs: expected at least 1, got " + std::to_string(options_.max_num_seqs));
   }
+  if (!(options_.max_itl_seconds >= 0 && options_.max_itl_seconds <= 3600)) {
+    throw InvalidInputError("max-itl: expected 0 (off) .. 3600 seconds, got " + std::to_string(options_.max_itl_seconds));
+  }
   if (options_.max_num_batched_tokens < options_.max_num_seqs) {
     throw InvalidInputError("max-num-batched-tokens: expected at least max-num-seqs (" +
                             std::to_string(options_.max_num_seqs) + "), got " +
@@ -251,6 +254,7 @@ bool Scheduler::plan_running(std::vector<std::pair<Sequence*, int64_t>>& plan, i
     preempt(*running_.back());  // possibly s itself
     return false;
   }
+  budget = prefill_budget(static_cast<int64_t>(plan.size()), budget);
   for (auto& p : running_) {
     Sequence& s = *p;
     if (s.remaining() <= 1 || budget == 0) continue;
@@ -266,6 +270,13 @@ bool Scheduler::plan_running(std::vector<std::pair<Sequence*, int64_t>>& plan, i
     return false;
   }
   return true;
+}
+
+int64_t Scheduler::prefill_budget(int64_t decodes, int64_t budget) const {
+  if (decodes == 0 || options_.max_itl_seconds <= 0 || seconds_per_token_ <= 0) return budget;
+  const double fits = options_.max_itl_seconds / seconds_per_token_ - static_cast<double>(decodes);
+  const int64_t cap = fits >= static_cast<double>(budget) ? budget : static_cast<int64_t>(std::max(0.0, fits));
+  return std::min(budget, std::max(cap, kMinPrefillChunk));
 }
 
 bool Scheduler::prefix_in_flight(const Sequence& s, int64_t cached) const {
@@ -356,6 +367,7 @@ void Scheduler::run_batch(const std::vector<std::pair<Sequence*, int64_t>>& plan
     }
   }
   info.sequences = static_cast<int64_t>(plan.size());
+  const auto started = Clock::now();
   try {
     engine_.model().forward(batch, *cache_, engine_.thread_pool(), &logits_);
   } catch (const std::exception& e) {
@@ -364,6 +376,14 @@ void Scheduler::run_batch(const std::vector<std::pair<Sequence*, int64_t>>& plan
     return;
   }
   counters_.steps += 1;
+  // The cost per token, from steps big enough to be compute-bound (a step of a few decodes mostly reads the
+  // weights, whatever its size): it sizes prompt chunks while sequences decode (max_itl_seconds).
+  constexpr int64_t kMinTimedTokens = 32;
+  const auto n_tokens = static_cast<int64_t>(batch.size());
+  if (n_tokens >= kMinTimedTokens) {
+    const double per_token = seconds_between(started, Clock::now()) / static_cast<double>(n_tokens);
+    seconds_per_token_ = seconds_per_token_ <= 0 ? per_token : 0.7 * seconds_per_token_ + 0.3 * per_token;
+  }
 
   const auto n_vocab = static_cast<size_t>(engine_.model().config().n_vocab);
   size_t row = 0;

@@ -5,7 +5,9 @@
 //   1. one token for every running sequence that is decoding (arrival order);
 //   2. chunks of the prompts of running sequences still prefilling, oldest first, until the step holds
 //      max_num_batched_tokens tokens (chunked prefill: a long prompt is spread over several steps, so
-//      the decodes in step 1 keep streaming);
+//      the decodes in step 1 keep streaming). While any sequence decodes, the step is also held to about
+//      max_itl_seconds: its prompt tokens are capped from the measured cost per token of earlier steps,
+//      so a running stream waits at most about that long between tokens;
 //   3. new requests, first come first served, while fewer than max_num_seqs run and the budget lasts.
 //      A new request first attaches the longest cached prefix of its prompt (prefix caching), so only
 //      the rest is computed; at least its last prompt token is always computed.
@@ -45,12 +47,18 @@ struct StepInfo {
   int64_t sequences = 0;       // distinct sequences in the batch
 };
 
+// Prompt tokens a step takes while sequences decode, however slow the machine: prompts always advance.
+inline constexpr int64_t kMinPrefillChunk = 16;
+
 struct SchedulerOptions {
   int64_t max_num_seqs = 16;             // sequences in one batch (running at once)
   int64_t max_num_batched_tokens = 512;  // tokens in one forward pass; >= max_num_seqs
   int64_t kv_blocks = 0;                 // KV pool size in blocks; 0 = max_num_seqs full contexts
   std::optional<kv::KvType> kv_type;     // unset: the engine's own KV precision
   bool prefix_caching = true;
+  // While sequences decode, the step's tokens are capped to what fits in this many seconds at the measured
+  // cost per token (at least kMinPrefillChunk prompt tokens, so prompts still advance); 0: no cap.
+  double max_itl_seconds = 1.5;
   // Called on the scheduler thread after every step (may be empty).
   std::function<void(const StepInfo&)> on_step;
 };
@@ -105,6 +113,9 @@ class Scheduler {
   // them again (requests that arrive together share a job description's prefill).
   bool prefix_in_flight(const Sequence& s, int64_t cached) const;
   int64_t reserve(Sequence& s, int64_t n_tokens);
+  // The token budget left for prompt chunks in a step that already holds `decodes` decode tokens and has
+  // `budget` tokens left of max_num_batched_tokens (max_itl_seconds applied).
+  int64_t prefill_budget(int64_t decodes, int64_t budget) const;
   void preempt(Sequence& s);
   void finish(std::unique_ptr<Sequence> s);
   // Stops `s` as cancelled, sends its held-back text, then finish()es it.
@@ -134,6 +145,7 @@ class Scheduler {
   int32_t next_kv_id_ = 0;
   std::vector<float> logits_;
   SchedulerStats counters_;
+  double seconds_per_token_ = 0;  // moving average over steps of kMinTimedTokens+ tokens; 0: none measured yet
 
   std::thread thread_;  // last: starts after everything above is built
 };

@@ -383,6 +383,36 @@ TEST_F(SchedulerA, ChunkedPrefillInterleavesWithARunningDecode) {
   EXPECT_GE(mixed, 11);
 }
 
+// max_itl_seconds: once a step has been timed, prompt chunks beside running decodes shrink to what fits in
+// the target (here a target no step can meet, so the floor of kMinPrefillChunk tokens); with the cap off the
+// same requests take the whole token budget. The output is the same either way.
+TEST_F(SchedulerA, PromptChunksShrinkWhileSequencesDecode) {
+  const std::vector<GenerationRequest> requests = {greedy(prompt_tokens(5, 40), 40), greedy(prompt_tokens(6, 150), 4)};
+  const auto expected = sequential(requests);
+  auto run = [&](double max_itl_seconds) {
+    std::vector<StepInfo> steps;
+    SchedulerOptions o;
+    o.max_num_batched_tokens = 128;
+    o.max_itl_seconds = max_itl_seconds;
+    o.on_step = [&](const StepInfo& s) { steps.push_back(s); };  // the scheduler thread only; read after it stops
+    {
+      Scheduler scheduler(*engine_, o);
+      const auto got = batched(scheduler, requests);
+      for (size_t i = 0; i < requests.size(); ++i) EXPECT_EQ(got[i].tokens, expected[i].tokens) << i;
+    }
+    int64_t largest_mixed = 0;  // the most prompt tokens of a step that also decoded
+    for (const auto& s : steps) {
+      if (s.decode_tokens > 0) largest_mixed = std::max(largest_mixed, s.prefill_tokens);
+    }
+    return largest_mixed;
+  };
+  // Step 1 prefills request 0's 40 tokens and 88 of request 1's (128 tokens, timed); then request 0 decodes
+  // beside the remaining 62.
+  EXPECT_EQ(run(1e-9), kMinPrefillChunk);
+  EXPECT_EQ(run(0), 62);
+  EXPECT_THROW(Scheduler(*engine_, SchedulerOptions{.max_itl_seconds = -1}), InvalidInputError);
+}
+
 TEST(SchedulerQ8, ConcurrentGreedyEqualsSequential) {
   HIRELM_REQUIRE_REFERENCE();
   Engine engine = load("tiny-qwen2-A-Q8_0.gguf");
