@@ -7,6 +7,7 @@
 
 #include "engine/kernels/isa.h"
 #include "engine/kernels/matmul_paths.h"
+#include "engine/kernels/ops.h"
 #include "engine/kernels/quantize.h"
 #include "util/check.h"
 
@@ -22,46 +23,6 @@ void check_view(const MatrixView& w) {
                    "matmul: row_bytes shorter than a row");
   HIRELM_CHECK_MSG(w.data != nullptr || w.rows == 0, "matmul: null weights");
 }
-
-// Everything the threads of one matmul share. Passed to the pool through a one-pointer lambda so that the
-// std::function wrapping it stays in its small-object buffer (no allocation per call).
-struct MatmulJob {
-  const MatrixView* w = nullptr;
-  const float* x = nullptr;
-  const void* prepared = nullptr;
-  float* y = nullptr;
-  int64_t n_tokens = 0;
-  Isa isa = Isa::kGeneric;
-  int64_t chunk_rows = 0;
-  int64_t n_chunks = 0;
-  std::atomic<int64_t> next_chunk{0};
-  // Activation preparation (AVX2 path).
-  void* prepare_out = nullptr;
-
-  void run_rows(int64_t row_begin, int64_t row_end) {
-    switch (isa) {
-#if defined(HIRELM_HAVE_AVX2_KERNELS)
-      case Isa::kAvx2:
-        detail::matmul_rows_avx2(*w, x, prepared, y, n_tokens, row_begin, row_end);
-        return;
-#endif
-      default:
-        detail::matmul_rows_generic(*w, x, y, n_tokens, row_begin, row_end);
-        return;
-    }
-  }
-
-  // Threads take chunks of rows from a shared counter, so a thread that was descheduled on a busy machine
-  // does not hold up the others with a fixed share.
-  void work() {
-    for (;;) {
-      const int64_t chunk = next_chunk.fetch_add(1, std::memory_order_relaxed);
-      if (chunk >= n_chunks) return;
-      const int64_t begin = chunk * chunk_rows;
-      run_rows(begin, std::min(w->rows, begin + chunk_rows));
-    }
-  }
-};
 
 // Rows per work chunk: about 4 chunks per thread for balance, a multiple of 4 rows, and at least enough rows
 // that a chunk is worth a counter increment. When the tokens span several token tiles the paths re-read a
@@ -80,50 +41,128 @@ int64_t choose_chunk_rows(int64_t rows, size_t row_bytes, int64_t n_tokens, int 
   return chunk;
 }
 
-}  // namespace
+constexpr int kMaxOutputs = 4;
 
-void matmul_with_isa(Isa isa, const MatrixView& w, const float* x, float* y, int64_t n_tokens, ThreadPool& pool) {
-  check_view(w);
-  HIRELM_CHECK(n_tokens >= 0);
-  if (w.rows == 0 || n_tokens == 0) return;
+// Everything the threads of one (fused) matmul share. Passed to the pool through a one-pointer lambda, so no
+// std::function and no allocation per call. The chunks of all outputs are numbered in one sequence; threads
+// take them from a shared counter, so a thread that was descheduled on a busy machine does not hold up the
+// others with a fixed share.
+struct MatmulJob {
+  struct Part {
+    const MatrixView* w = nullptr;
+    float* y = nullptr;
+    int64_t chunk_rows = 0;
+    int64_t end_chunk = 0;  // chunks of this part and the ones before it
+  };
+  Part parts[kMaxOutputs];
+  int n_parts = 0;
+  const float* x = nullptr;
+  const void* prepared = nullptr;
+  int64_t n_tokens = 0;
+  Isa isa = Isa::kGeneric;
+  // Gated mode (matmul_silu_gate): parts[0] is gate, parts[1] up; chunk i covers the same rows of both.
+  bool silu_gate = false;
+  std::atomic<int64_t> next_chunk{0};
+
+  int64_t n_chunks() const { return silu_gate ? parts[0].end_chunk : parts[n_parts - 1].end_chunk; }
+
+  void run_rows(const Part& p, int64_t row_begin, int64_t row_end) const {
+    switch (isa) {
+#if defined(HIRELM_HAVE_AVX2_KERNELS)
+      case Isa::kAvx2:
+        detail::matmul_rows_avx2(*p.w, x, prepared, p.y, n_tokens, row_begin, row_end);
+        return;
+#endif
+      default:
+        detail::matmul_rows_generic(*p.w, x, p.y, n_tokens, row_begin, row_end);
+        return;
+    }
+  }
+
+  void run_chunk(int64_t chunk) const {
+    if (silu_gate) {
+      const Part& gate = parts[0];
+      const int64_t begin = chunk * gate.chunk_rows, end = std::min(gate.w->rows, begin + gate.chunk_rows);
+      run_rows(gate, begin, end);
+      run_rows(parts[1], begin, end);
+      for (int64_t t = 0; t < n_tokens; ++t) {
+        float* g = gate.y + t * gate.w->rows + begin;
+        silu_mul(g, parts[1].y + t * gate.w->rows + begin, g, end - begin);
+      }
+      return;
+    }
+    int i = 0;
+    while (chunk >= parts[i].end_chunk) ++i;
+    const Part& p = parts[i];
+    const int64_t begin = (chunk - (i == 0 ? 0 : parts[i - 1].end_chunk)) * p.chunk_rows;
+    run_rows(p, begin, std::min(p.w->rows, begin + p.chunk_rows));
+  }
+
+  void work() {
+    const int64_t total = n_chunks();
+    for (int64_t chunk = next_chunk.fetch_add(1, std::memory_order_relaxed); chunk < total;
+         chunk = next_chunk.fetch_add(1, std::memory_order_relaxed)) {
+      run_chunk(chunk);
+    }
+  }
+};
+
+// Checks the outputs, prepares the activations once for all of them and runs the job on the pool.
+void run_job(MatmulJob& job, std::span<const MatmulOutput> outputs, ThreadPool& pool) {
+  HIRELM_CHECK_MSG(!outputs.empty() && outputs.size() <= static_cast<size_t>(kMaxOutputs),
+                   "matmul: 1 to 4 fused outputs");
+  HIRELM_CHECK(job.n_tokens >= 0);
   const int n_threads = pool.size();
-
-  MatmulJob job;
-  job.w = &w;
-  job.x = x;
-  job.y = y;
-  job.n_tokens = n_tokens;
-  job.isa = isa;
+  const int64_t cols = outputs[0].w->cols;
+  int64_t chunks = 0;
+  for (const MatmulOutput& o : outputs) {
+    check_view(*o.w);
+    HIRELM_CHECK_MSG(o.w->cols == cols, "matmul: fused weights differ in cols");
+    MatmulJob::Part& p = job.parts[job.n_parts++];
+    p.w = o.w;
+    p.y = o.y;
+    // In gated mode both parts use the gate's chunks (chunk i is the same rows of both).
+    p.chunk_rows = job.silu_gate && job.n_parts == 2 ? job.parts[0].chunk_rows
+                                                     : choose_chunk_rows(o.w->rows, o.w->row_bytes, job.n_tokens, n_threads);
+    chunks += (o.w->rows + p.chunk_rows - 1) / p.chunk_rows;
+    p.end_chunk = chunks;
+  }
+  if (chunks == 0 || job.n_tokens == 0) return;
 
 #if defined(HIRELM_HAVE_AVX2_KERNELS)
-  // The caller thread's scratch for the prepared activations; it grows to the largest need and stays.
+  // The caller thread's scratch for the prepared activations; it grows to the largest need and stays. Every
+  // quantized type multiplies the same prepared form, so one preparation serves all the outputs.
   thread_local std::vector<uint8_t> scratch;
-  if (isa == Isa::kAvx2) {
-    const size_t bytes = detail::avx2_prepared_bytes(w.type, w.cols, n_tokens);
+  if (job.isa == Isa::kAvx2) {
+    size_t bytes = 0;
+    DType type = DType::kF32;
+    for (const MatmulOutput& o : outputs) {
+      const size_t b = detail::avx2_prepared_bytes(o.w->type, cols, job.n_tokens);
+      if (b > bytes) bytes = b, type = o.w->type;
+    }
     if (bytes > 0) {
       if (scratch.size() < bytes) scratch.resize(bytes);
-      job.prepare_out = scratch.data();
-      job.prepared = scratch.data();
-      if (n_threads > 1 && n_tokens >= 2 * n_threads) {
-        MatmulJob* j = &job;
-        pool.run([j](int index, int count) {
-          const int64_t per = (j->n_tokens + count - 1) / count;
-          const int64_t begin = std::min(j->n_tokens, per * index);
-          const int64_t end = std::min(j->n_tokens, begin + per);
-          if (begin < end) detail::avx2_prepare(j->w->type, j->x, j->w->cols, begin, end, j->prepare_out);
+      void* out = scratch.data();
+      job.prepared = out;
+      if (n_threads > 1 && job.n_tokens >= 2 * n_threads) {
+        const float* x = job.x;
+        const int64_t n_tokens = job.n_tokens;
+        pool.run([=](int index, int count) {
+          const int64_t per = (n_tokens + count - 1) / count;
+          const int64_t begin = std::min(n_tokens, per * index);
+          const int64_t end = std::min(n_tokens, begin + per);
+          if (begin < end) detail::avx2_prepare(type, x, cols, begin, end, out);
         });
       } else {
-        detail::avx2_prepare(w.type, x, w.cols, 0, n_tokens, job.prepare_out);
+        detail::avx2_prepare(type, job.x, cols, 0, job.n_tokens, out);
       }
     }
   }
 #else
-  HIRELM_CHECK_MSG(isa == Isa::kGeneric, "matmul: this build has only the generic path");
+  HIRELM_CHECK_MSG(job.isa == Isa::kGeneric, "matmul: this build has only the generic path");
 #endif
 
-  job.chunk_rows = choose_chunk_rows(w.rows, w.row_bytes, n_tokens, n_threads);
-  job.n_chunks = (w.rows + job.chunk_rows - 1) / job.chunk_rows;
-  if (n_threads == 1 || job.n_chunks == 1) {
+  if (n_threads == 1 || job.n_chunks() == 1) {
     job.work();
     return;
   }
@@ -131,8 +170,45 @@ void matmul_with_isa(Isa isa, const MatrixView& w, const float* x, float* y, int
   pool.run([j](int, int) { j->work(); });
 }
 
+}  // namespace
+
+void matmul_fused_with_isa(Isa isa, std::span<const MatmulOutput> outputs, const float* x, int64_t n_tokens,
+                           ThreadPool& pool) {
+  MatmulJob job;
+  job.x = x;
+  job.n_tokens = n_tokens;
+  job.isa = isa;
+  run_job(job, outputs, pool);
+}
+
+void matmul_with_isa(Isa isa, const MatrixView& w, const float* x, float* y, int64_t n_tokens, ThreadPool& pool) {
+  const MatmulOutput out{&w, y};
+  matmul_fused_with_isa(isa, {&out, 1}, x, n_tokens, pool);
+}
+
+void matmul_silu_gate_with_isa(Isa isa, const MatrixView& gate, const MatrixView& up, const float* x, float* gate_y,
+                               float* up_y, int64_t n_tokens, ThreadPool& pool) {
+  HIRELM_CHECK_MSG(gate.rows == up.rows && gate.cols == up.cols, "matmul_silu_gate: gate and up differ in shape");
+  const MatmulOutput outs[2] = {{&gate, gate_y}, {&up, up_y}};
+  MatmulJob job;
+  job.x = x;
+  job.n_tokens = n_tokens;
+  job.isa = isa;
+  job.silu_gate = true;
+  run_job(job, outs, pool);
+}
+
 void matmul(const MatrixView& w, const float* x, float* y, int64_t n_tokens, ThreadPool& pool) {
   matmul_with_isa(active_isa(), w, x, y, n_tokens, pool);
+}
+
+void matmul_fused(std::span<const MatmulOutput> outputs, const float* x, int64_t n_tokens, ThreadPool& pool) {
+  matmul_fused_with_isa(active_isa(), outputs, x, n_tokens, pool);
+}
+
+void matmul_silu_gate(const MatrixView& gate, const MatrixView& up, const float* x, float* gate_y, float* up_y,
+                      int64_t n_tokens, ThreadPool& pool) {
+  matmul_silu_gate_with_isa(active_isa(), gate, up, x, gate_y, up_y, n_tokens, pool);
 }
 
 void matmul_reference(const MatrixView& w, const float* x, float* y, int64_t n_tokens) {

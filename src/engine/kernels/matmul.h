@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "engine/kernels/dtype.h"
 #include "engine/kernels/isa.h"
@@ -30,6 +31,27 @@ void matmul(const MatrixView& w, const float* x, float* y, int64_t n_tokens, Thr
 
 // matmul on a chosen path (tests and benchmarks run every path in supported_isas()); `isa` must be supported.
 void matmul_with_isa(Isa isa, const MatrixView& w, const float* x, float* y, int64_t n_tokens, ThreadPool& pool);
+
+// One product of a fused matmul: y = x W^T, y: [n_tokens, w->rows].
+struct MatmulOutput {
+  const MatrixView* w = nullptr;
+  float* y = nullptr;
+};
+
+// Several matmuls of the same activations x (attention's Q, K and V) as one: x is quantized once and the
+// threads share one parallel region over all the weights' rows. Every w has the same cols; each output is
+// what matmul() gives. At most 4 outputs.
+void matmul_fused(std::span<const MatmulOutput> outputs, const float* x, int64_t n_tokens, ThreadPool& pool);
+void matmul_fused_with_isa(Isa isa, std::span<const MatmulOutput> outputs, const float* x, int64_t n_tokens,
+                           ThreadPool& pool);
+
+// The feed-forward's gated product: gate_y = silu(x Wg^T) * (x Wu^T), fused. The thread that computes a range
+// of rows of both products applies silu_mul to it while it is still in cache. up_y: [n_tokens, gate.rows]
+// scratch (left holding x Wu^T). gate and up have the same shape.
+void matmul_silu_gate(const MatrixView& gate, const MatrixView& up, const float* x, float* gate_y, float* up_y,
+                      int64_t n_tokens, ThreadPool& pool);
+void matmul_silu_gate_with_isa(Isa isa, const MatrixView& gate, const MatrixView& up, const float* x, float* gate_y,
+                               float* up_y, int64_t n_tokens, ThreadPool& pool);
 
 // The plain scalar reference for matmul: dequantize each row to f32 and accumulate in double.
 // Tests compare every optimized path against it.

@@ -558,37 +558,26 @@ void quant_rows(const MatrixView& w, const void* prepared, float* y, int64_t n_t
     constexpr int NR = NT == 1 ? kDecodeRows : kQuantRows;
     ActRow a[NT];
     for (int i = 0; i < NT; ++i) a[i] = act_row(prepared, w.cols, t + i);
-    if constexpr (NT == 1) {
-      // Decode streams the weights from memory. The tile's rows are taken a quarter of the range apart, so they
-      // are 4 streams in different pages: 4 adjacent rows would be 4 streams interleaved within the same pages,
-      // which the hardware prefetchers follow far worse (measured: about half the bandwidth for 1536 columns).
-      const int64_t stride = (row_end - row_begin) / NR;
-      for (int64_t i = 0; i < stride; ++i) {
-        const uint8_t* rows[NR];
-        for (int k = 0; k < NR; ++k) rows[k] = base + static_cast<size_t>(row_begin + k * stride + i) * w.row_bytes;
-        float out[NR];
-        quant_tile<NR, 1>(w.type, rows, w.cols, a, out);
-        for (int k = 0; k < NR; ++k) y[t * w.rows + row_begin + k * stride + i] = out[k];
-      }
-      for (int64_t r = row_begin + NR * stride; r < row_end; ++r) {
-        const uint8_t* row = base + static_cast<size_t>(r) * w.row_bytes;
-        quant_tile<1, 1>(w.type, &row, w.cols, a, y + t * w.rows + r);
-      }
-      return;
-    }
-    for (int64_t r = row_begin; r < row_end; r += NR) {
-      const int nr = static_cast<int>(std::min<int64_t>(NR, row_end - r));
+    // The tile's NR rows are taken 1/NR of the range apart, so they are NR streams in different pages: NR
+    // adjacent rows would be NR streams interleaved within the same pages, which the hardware prefetchers
+    // follow far worse (measured at 1536 columns: about half the bandwidth). This matters wherever the
+    // weights come from memory: decode of one token, the few tokens of small batches, and the first token
+    // tile of a chunk.
+    const int64_t stride = (row_end - row_begin) / NR;
+    for (int64_t i = 0; i < stride; ++i) {
       const uint8_t* rows[NR];
-      for (int i = 0; i < nr; ++i) rows[i] = base + static_cast<size_t>(r + i) * w.row_bytes;
+      for (int k = 0; k < NR; ++k) rows[k] = base + static_cast<size_t>(row_begin + k * stride + i) * w.row_bytes;
       float out[NR * NT];
-      if (nr == NR) {
-        quant_tile<NR, NT>(w.type, rows, w.cols, a, out);
-      } else {
-        for (int i = 0; i < nr; ++i) quant_tile<1, NT>(w.type, rows + i, w.cols, a, out + i * NT);
+      quant_tile<NR, NT>(w.type, rows, w.cols, a, out);
+      for (int k = 0; k < NR; ++k) {
+        for (int j = 0; j < NT; ++j) y[(t + j) * w.rows + row_begin + k * stride + i] = out[k * NT + j];
       }
-      for (int i = 0; i < nr; ++i) {
-        for (int k = 0; k < NT; ++k) y[(t + k) * w.rows + r + i] = out[i * NT + k];
-      }
+    }
+    for (int64_t r = row_begin + NR * stride; r < row_end; ++r) {
+      const uint8_t* row = base + static_cast<size_t>(r) * w.row_bytes;
+      float out[NT];
+      quant_tile<1, NT>(w.type, &row, w.cols, a, out);
+      for (int j = 0; j < NT; ++j) y[(t + j) * w.rows + r] = out[j];
     }
   });
 }

@@ -233,9 +233,9 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
 
     // Attention block.
     per_token([&](int64_t t) { kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.attn_norm.data), &s.xn[t * d], d, eps); });
-    kernels::matmul(w.attn_q, s.xn.data(), s.q.data(), n, pool);  // q: [n, n_heads * head_dim]
-    kernels::matmul(w.attn_k, s.xn.data(), s.k.data(), n, pool);  // k: [n, n_heads_kv * head_dim]
-    kernels::matmul(w.attn_v, s.xn.data(), s.v.data(), n, pool);  // v: [n, n_heads_kv * head_dim]
+    // q: [n, n_heads * head_dim], k and v: [n, n_heads_kv * head_dim], in one fused matmul.
+    const kernels::MatmulOutput qkv[3] = {{&w.attn_q, s.q.data()}, {&w.attn_k, s.k.data()}, {&w.attn_v, s.v.data()}};
+    kernels::matmul_fused(qkv, s.xn.data(), n, pool);
     per_token([&](int64_t t) {
       kernels::add(&s.q[t * dq], static_cast<const float*>(w.attn_q_bias.data), dq);
       kernels::add(&s.k[t * dkv], static_cast<const float*>(w.attn_k_bias.data), dkv);
@@ -281,9 +281,8 @@ int64_t Qwen2Model::forward_micro_batch(const Batch& batch, int64_t begin, int64
 
     // Feed-forward block.
     per_token([&](int64_t t) { kernels::rmsnorm(&s.x[t * d], static_cast<const float*>(w.ffn_norm.data), &s.xn[t * d], d, eps); });
-    kernels::matmul(w.ffn_gate, s.xn.data(), s.gate.data(), n, pool);  // gate: [n, n_ff]
-    kernels::matmul(w.ffn_up, s.xn.data(), s.up.data(), n, pool);      // up: [n, n_ff]
-    per_token([&](int64_t t) { kernels::silu_mul(&s.gate[t * dff], &s.up[t * dff], &s.gate[t * dff], dff); });
+    // gate: [n, n_ff] = silu(xn W_gate^T) * (xn W_up^T), fused (up: scratch).
+    kernels::matmul_silu_gate(w.ffn_gate, w.ffn_up, s.xn.data(), s.gate.data(), s.up.data(), n, pool);
     kernels::matmul(w.ffn_down, s.gate.data(), s.proj.data(), n, pool);  // proj: [n, n_embd]
     kernels::add(s.x.data(), s.proj.data(), n * d);
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/kernels/isa.h"
+#include "engine/kernels/ops.h"
 #include "engine/kernels/quantize.h"
 
 namespace hirelm::kernels {
@@ -124,6 +125,72 @@ TEST_P(MatmulTest, RelativeRmsErrorIsSmall) {
   }
   const double rel = std::sqrt(num / den);
   EXPECT_LE(rel, quantizes_activations(isa, type) ? 0.01 : 1e-6) << isa_name(isa) << " " << dtype_name(type);
+}
+
+// A [rows, cols] matrix of `type` from N(0, 0.06) values.
+struct TestMatrix {
+  std::vector<uint8_t> bytes;
+  MatrixView view;
+  TestMatrix(DType type, int64_t rows, int64_t cols, uint32_t seed) {
+    const std::vector<float> f = gaussian(static_cast<size_t>(rows * cols), seed, 0.06f);
+    const size_t row_bytes = dtype_row_bytes(type, static_cast<uint64_t>(cols));
+    bytes.resize(row_bytes * static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) quantize_row(type, &f[r * cols], &bytes[r * row_bytes], cols);
+    view = make_matrix_view(type, bytes.data(), rows, cols);
+  }
+};
+
+// Fused Q/K/V: each output equals its own matmul bit for bit (same kernels, same activation preparation),
+// also when the fused weights have different types (a Q4_K_M file mixes Q4_K and Q6_K) and rows.
+TEST_P(MatmulTest, FusedOutputsEqualSeparateMatmuls) {
+  const auto [isa, type] = GetParam();
+  const int64_t cols = 512;
+  const DType other = dtype_traits(type).block_elements == 256 ? DType::kQ6_K : type;
+  const TestMatrix q(type, 96, cols, 21), k(other, 20, cols, 22), v(type, 36, cols, 23);
+  for (int n_threads : {1, 3}) {
+    ThreadPool pool(n_threads);
+    for (int64_t n_tokens : {1, 2, 9}) {
+      const std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * cols), 24 + n_tokens, 1.0f);
+      std::vector<float> yq(96 * n_tokens), yk(20 * n_tokens), yv(36 * n_tokens);
+      const MatmulOutput outs[3] = {{&q.view, yq.data()}, {&k.view, yk.data()}, {&v.view, yv.data()}};
+      matmul_fused_with_isa(isa, outs, x.data(), n_tokens, pool);
+      for (const MatmulOutput& o : outs) {
+        std::vector<float> expected(static_cast<size_t>(o.w->rows * n_tokens));
+        matmul_with_isa(isa, *o.w, x.data(), expected.data(), n_tokens, pool);
+        EXPECT_EQ(std::vector<float>(o.y, o.y + expected.size()), expected)
+            << isa_name(isa) << " " << dtype_name(o.w->type) << " rows=" << o.w->rows << " tokens=" << n_tokens;
+      }
+    }
+  }
+}
+
+// The gated feed-forward product equals matmul(gate), matmul(up), then silu_mul, bit for bit.
+TEST_P(MatmulTest, SiluGateEqualsMatmulsThenSiluMul) {
+  const auto [isa, type] = GetParam();
+  const int64_t rows = 200, cols = 256;
+  const TestMatrix gate(type, rows, cols, 31), up(type, rows, cols, 32);
+  for (int n_threads : {1, 2}) {
+    ThreadPool pool(n_threads);
+    for (int64_t n_tokens : {1, 5, 17}) {
+      const std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * cols), 33 + n_tokens, 1.0f);
+      std::vector<float> g(static_cast<size_t>(rows * n_tokens)), u(g.size()), eg(g.size()), eu(g.size());
+      matmul_silu_gate_with_isa(isa, gate.view, up.view, x.data(), g.data(), u.data(), n_tokens, pool);
+      matmul_with_isa(isa, gate.view, x.data(), eg.data(), n_tokens, pool);
+      matmul_with_isa(isa, up.view, x.data(), eu.data(), n_tokens, pool);
+      silu_mul(eg.data(), eu.data(), eg.data(), static_cast<int64_t>(eg.size()));
+      EXPECT_EQ(g, eg) << isa_name(isa) << " " << dtype_name(type) << " tokens=" << n_tokens;
+      EXPECT_EQ(u, eu);
+    }
+  }
+}
+
+TEST(MatmulFusedTest, MismatchedShapesAreRefused) {
+  const TestMatrix a(DType::kF32, 4, 64, 1), b(DType::kF32, 4, 32, 2), c(DType::kF32, 8, 64, 3);
+  ThreadPool pool(1);
+  std::vector<float> x(64), y1(4), y2(8);
+  const MatmulOutput outs[2] = {{&a.view, y1.data()}, {&b.view, y2.data()}};
+  EXPECT_DEATH(matmul_fused(outs, x.data(), 1, pool), "differ in cols");
+  EXPECT_DEATH(matmul_silu_gate(a.view, c.view, x.data(), y1.data(), y2.data(), 1, pool), "differ in shape");
 }
 
 std::string param_name(const ::testing::TestParamInfo<std::tuple<Isa, DType>>& info) {
