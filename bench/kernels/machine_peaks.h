@@ -1,6 +1,7 @@
 // This machine's limits for the kernels, measured with all threads of a pool: the int8 dot-product and fp32
-// FMA compute peaks (tight loops of independent accumulators, no memory traffic) and the STREAM-triad memory
-// bandwidth. kernels_bench reports every kernel as a fraction of them.
+// FMA compute peaks (tight loops of independent accumulators, no memory traffic), the read-only memory
+// bandwidth (what a matmul streaming its weights needs) and the STREAM-triad bandwidth. kernels_bench reports
+// every kernel as a fraction of them.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@ struct MachinePeaks {
   double int8_maddubs_gops = 0;   // the bare multiply instruction (pairs to int16, no accumulation)
   double fp32_fma_gflops = 0;     // 2 flops per FMA lane
   double triad_gb_per_s = 0;      // a[i] = b[i] + s * c[i] over 3 x 64 MiB, 12 bytes moved per element
+  double read_gb_per_s = 0;       // a sum over 512 MiB, each thread 4 streams of its part: reads only
 };
 
 // Int8 and FMA peaks are 0 on a CPU without AVX2 + FMA (this benchmark has no other path).
@@ -29,6 +31,7 @@ double measure_int8_dot_gops(ThreadPool& pool, double seconds);
 double measure_int8_maddubs_gops(ThreadPool& pool, double seconds);
 double measure_fp32_fma_gflops(ThreadPool& pool, double seconds);
 double measure_triad_gb_per_s(ThreadPool& pool, int repeats);
+double measure_read_gb_per_s(ThreadPool& pool, int repeats);
 
 MachinePeaks measure_machine_peaks(ThreadPool& pool);
 
