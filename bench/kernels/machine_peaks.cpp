@@ -157,21 +157,30 @@ double measure_fp32_fma_gflops(ThreadPool& pool, double seconds) {
   return best_rate(pool, seconds, 16.0 * kFmaChains, [](int64_t n) { return static_cast<int>(fma_loop(n)); }) / 1e9;
 }
 
-double measure_triad_gb_per_s(ThreadPool& pool, int repeats) {
-  const size_t n = size_t{16} << 20;  // floats per array: 64 MiB each, far beyond any cache
-  std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
-  const float s = 3.0f;
+// The best GB/s of `repeats` runs of body(begin, end) over n elements split evenly between the threads, each
+// run moving `bytes` bytes.
+template <class Body>
+double best_bandwidth(ThreadPool& pool, int repeats, size_t n, double bytes, Body&& body) {
   double best = 0;
   for (int rep = 0; rep < repeats; ++rep) {
     const double t0 = bench_clock_seconds();
     pool.run([&](int index, int count) {
-      const size_t begin = n * static_cast<size_t>(index) / static_cast<size_t>(count);
-      const size_t end = n * static_cast<size_t>(index + 1) / static_cast<size_t>(count);
-      for (size_t i = begin; i < end; ++i) a[i] = b[i] + s * c[i];
+      body(n * static_cast<size_t>(index) / static_cast<size_t>(count),
+           n * static_cast<size_t>(index + 1) / static_cast<size_t>(count));
     });
-    const double dt = bench_clock_seconds() - t0;
-    best = std::max(best, 3.0 * sizeof(float) * static_cast<double>(n) / dt / 1e9);
+    best = std::max(best, bytes / (bench_clock_seconds() - t0) / 1e9);
   }
+  return best;
+}
+
+double measure_triad_gb_per_s(ThreadPool& pool, int repeats) {
+  const size_t n = size_t{16} << 20;  // floats per array: 64 MiB each, far beyond any cache
+  std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
+  const float s = 3.0f;
+  const double best = best_bandwidth(pool, repeats, n, 3.0 * sizeof(float) * static_cast<double>(n),
+                                     [&](size_t begin, size_t end) {
+                                       for (size_t i = begin; i < end; ++i) a[i] = b[i] + s * c[i];
+                                     });
   g_sink += static_cast<int64_t>(a[n / 2]);
   return best;
 }
@@ -179,26 +188,16 @@ double measure_triad_gb_per_s(ThreadPool& pool, int repeats) {
 double measure_read_gb_per_s(ThreadPool& pool, int repeats) {
   const size_t n = size_t{64} << 20;  // 8-byte words: 512 MiB, far beyond any cache
   std::vector<uint64_t> a(n, 1);
-  double best = 0;
-  for (int rep = 0; rep < repeats; ++rep) {
-    const double t0 = bench_clock_seconds();
-    pool.run([&](int index, int count) {
-      const size_t begin = n * static_cast<size_t>(index) / static_cast<size_t>(count);
-      const size_t end = n * static_cast<size_t>(index + 1) / static_cast<size_t>(count);
-      // Four streams per thread, a quarter of its part apart (the access pattern of the decode tiles, and the
-      // fastest one measured here: one linear stream per core leaves bandwidth unused).
-      const size_t quarter = (end - begin) / 4;
-      const uint64_t* q0 = a.data() + begin;
-      uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (size_t i = 0; i < quarter; ++i) {
-        s0 += q0[i], s1 += q0[quarter + i], s2 += q0[2 * quarter + i], s3 += q0[3 * quarter + i];
-      }
-      g_sink += static_cast<int64_t>(s0 + s1 + s2 + s3);
-    });
-    const double dt = bench_clock_seconds() - t0;
-    best = std::max(best, sizeof(uint64_t) * static_cast<double>(n / 4 * 4) / dt / 1e9);
-  }
-  return best;
+  return best_bandwidth(pool, repeats, n, sizeof(uint64_t) * static_cast<double>(n), [&](size_t begin, size_t end) {
+    // Four streams per thread, a quarter of its part apart (the access pattern of the decode tiles, and the
+    // fastest one measured here: one linear stream per core leaves bandwidth unused).
+    const size_t quarter = (end - begin) / 4;
+    const uint64_t* q = a.data() + begin;
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t i = 0; i < quarter; ++i) s0 += q[i], s1 += q[quarter + i], s2 += q[2 * quarter + i], s3 += q[3 * quarter + i];
+    for (size_t i = begin + 4 * quarter; i < end; ++i) s0 += a[i];
+    g_sink += static_cast<int64_t>(s0 + s1 + s2 + s3);
+  });
 }
 
 MachinePeaks measure_machine_peaks(ThreadPool& pool) {
