@@ -21,7 +21,8 @@ mkdir -p "$out_dir"
 IFS=, read -r -a ns <<<"$list"
 for n in "${ns[@]}"; do
   log="$out_dir/serve-n$n.log"
-  "$build/hirelm" serve --model "$model" --port "$port" -t 2 --ctx 4096 --kv-cache-memory "${KV_CACHE_MEMORY:-2GiB}" "$@" >"$log" 2>&1 &
+  "$build/hirelm" serve --model "$model" --port "$port" -t 2 --ctx 4096 --kv-cache-memory "${KV_CACHE_MEMORY:-2GiB}" \
+    --workers 0 --db "$out_dir/hirelm.db" "$@" >"$log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT
   for _ in $(seq 600); do
