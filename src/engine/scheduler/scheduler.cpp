@@ -275,7 +275,7 @@ bool Scheduler::plan_running(std::vector<std::pair<Sequence*, int64_t>>& plan, i
 int64_t Scheduler::prefill_budget(int64_t decodes, int64_t budget) const {
   if (decodes == 0 || options_.max_itl_seconds <= 0 || seconds_per_token_ <= 0) return budget;
   const double fits = options_.max_itl_seconds / seconds_per_token_ - static_cast<double>(decodes);
-  const int64_t cap = fits >= static_cast<double>(budget) ? budget : static_cast<int64_t>(std::max(0.0, fits));
+  const auto cap = static_cast<int64_t>(std::clamp(fits, 0.0, static_cast<double>(budget)));
   return std::min(budget, std::max(cap, kMinPrefillChunk));
 }
 
