@@ -14,7 +14,7 @@ sudo=""
 
 packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev libfuzzer-14-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libsimde-dev
   nlohmann-json3-dev libutf8proc-dev libpcre2-dev libicu-dev libzstd-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   python3

@@ -8,6 +8,7 @@
 #include <immintrin.h>
 #define HIRELM_BENCH_X86 1
 #define HIRELM_AVX2_FN __attribute__((noinline, target("avx2,fma")))
+#define HIRELM_VNNI_FN __attribute__((noinline, target("avx2,avx512f,avx512vl,avx512vnni")))
 #endif
 
 #include <algorithm>
@@ -24,14 +25,17 @@
 namespace hirelm::kernels::bench {
 namespace {
 
-bool have_avx2() {
+bool have(Isa isa) {
 #if defined(HIRELM_BENCH_X86)
   const std::vector<Isa> isas = supported_isas();
-  return std::find(isas.begin(), isas.end(), Isa::kAvx2) != isas.end();
+  return std::find(isas.begin(), isas.end(), isa) != isas.end();
 #else
+  (void)isa;
   return false;
 #endif
 }
+
+bool have_avx2() { return have(Isa::kAvx2); }
 
 #if defined(HIRELM_BENCH_X86)
 
@@ -87,12 +91,34 @@ HIRELM_AVX2_FN float fma_loop(int64_t iterations) {
   s = _mm256_add_ps(s, _mm256_add_ps(acc8, acc9));
   return _mm256_cvtss_f32(s);
 }
+// The AVX-512 path's int8 dot: one vpdpbusd (ymm) per 32 int8 multiply-adds into int32; 10 chains cover its
+// latency (5 cycles) times its throughput (2 per cycle).
+HIRELM_VNNI_FN int vnni_loop(int64_t iterations) {
+  const __m256i b = _mm256_set1_epi8(3);
+#define HIRELM_INIT(i)                                       \
+  __m256i x##i = _mm256_set1_epi8(static_cast<char>(i + 1)); \
+  __m256i acc##i = _mm256_setzero_si256();
+  HIRELM_X10(HIRELM_INIT)
+#undef HIRELM_INIT
+  for (int64_t k = 0; k < iterations; ++k) {
+#define HIRELM_STEP(i)                   \
+  __asm__ volatile("" : "+x"(x##i));      \
+  acc##i = _mm256_dpbusd_epi32(acc##i, x##i, b);
+    HIRELM_X10(HIRELM_STEP)
+#undef HIRELM_STEP
+  }
+  __m256i s = _mm256_or_si256(_mm256_or_si256(acc0, acc1), _mm256_or_si256(acc2, acc3));
+  s = _mm256_or_si256(s, _mm256_or_si256(_mm256_or_si256(acc4, acc5), _mm256_or_si256(acc6, acc7)));
+  s = _mm256_or_si256(s, _mm256_or_si256(acc8, acc9));
+  return _mm256_extract_epi32(s, 0);
+}
 #else
 constexpr int kChains = 4;
 constexpr int kFmaChains = 10;
 template <bool kAccumulate>
 int int8_loop(int64_t) { return 0; }
 float fma_loop(int64_t) { return 0; }
+int vnni_loop(int64_t) { return 0; }
 #endif
 
 std::atomic<int64_t> g_sink{0};
@@ -142,6 +168,10 @@ double bench_clock_seconds() {
 }
 
 double measure_int8_dot_gops(ThreadPool& pool, double seconds) {
+  if (have(Isa::kAvx512)) {
+    // Per chain and iteration one vpdpbusd of 32 int8 pairs: 64 ops.
+    return best_rate(pool, seconds, 64.0 * kFmaChains, [](int64_t n) { return vnni_loop(n); }) / 1e9;
+  }
   if (!have_avx2()) return 0;
   // Per chain and iteration one maddubs of 32 int8 pairs: 32 multiply-adds = 64 ops.
   return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_loop<true>(n); }) / 1e9;

@@ -19,7 +19,8 @@ double bench_clock_seconds();
 
 // Each figure is the best of a few short runs (a busy machine only makes a run slower, never faster).
 struct MachinePeaks {
-  double int8_dot_gops = 0;       // usable int8 dot product: maddubs + madd + 32-bit add; 2 ops per int8 MAC
+  double int8_dot_gops = 0;       // usable int8 dot product: maddubs + madd + 32-bit add (AVX-512 VNNI CPUs:
+                                  // vpdpbusd, what the AVX-512 path uses); 2 ops per int8 MAC
   double int8_maddubs_gops = 0;   // the bare multiply instruction (pairs to int16, no accumulation)
   double fp32_fma_gflops = 0;     // 2 flops per FMA lane
   double triad_gb_per_s = 0;      // a[i] = b[i] + s * c[i] over 3 x 64 MiB, 12 bytes moved per element

@@ -1,5 +1,6 @@
 // Small AVX2/F16C vector helpers shared by the AVX2 paths (matmul, vec, paged attention). Include only from
-// files built with -mavx2 -mfma -mf16c (their code runs only when cpuid reports those).
+// files built with -mavx2 -mfma -mf16c (their code runs only when cpuid reports those). The helpers are static:
+// the AVX-512 path includes them too, and each file must keep the copy compiled with its own flags.
 #pragma once
 
 #if !defined(__AVX2__) || !defined(__FMA__) || !defined(__F16C__)
@@ -13,7 +14,7 @@
 namespace hirelm::kernels::avx2 {
 
 // The sum of the 8 lanes.
-inline float hsum(__m256 v) {
+static inline float hsum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   s = _mm_add_ps(s, _mm_movehl_ps(s, s));
   s = _mm_add_ss(s, _mm_movehdup_ps(s));
@@ -21,7 +22,7 @@ inline float hsum(__m256 v) {
 }
 
 // 8 consecutive f16 values (unaligned) widened to f32.
-inline __m256 load_f16(const uint16_t* p) {
+static inline __m256 load_f16(const uint16_t* p) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 

@@ -30,12 +30,36 @@ bool cpu_has_avx2_fma_f16c() {
 }
 #endif
 
+#if defined(HIRELM_HAVE_AVX512_KERNELS)
+// AVX-512 F, BW, VL (leaf 7 ebx bits 16, 30, 31), VNNI (leaf 7 ecx bit 11) and BF16 (leaf 7 subleaf 1 eax
+// bit 5), and an OS that saves the opmask and all 32 ZMM registers (XCR0 bits 5, 6 and 7).
+bool cpu_has_avx512_vnni_bf16() {
+  if (!cpu_has_avx2_fma_f16c()) return false;
+  unsigned xcr0_lo = 0, xcr0_hi = 0;
+  __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+  if ((xcr0_lo & 0xE0) != 0xE0) return false;
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  const unsigned max_subleaf = eax;
+  const bool f = (ebx >> 16) & 1, bw = (ebx >> 30) & 1, vl = (ebx >> 31) & 1, vnni = (ecx >> 11) & 1;
+  if (!(f && bw && vl && vnni) || max_subleaf < 1) return false;
+  if (__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) == 0) return false;
+  return (eax >> 5) & 1;
+}
+#endif
+
 bool cpu_has(Isa isa) {
   switch (isa) {
     case Isa::kGeneric: return true;
     case Isa::kAvx2:
 #if defined(HIRELM_HAVE_AVX2_KERNELS)
       return cpu_has_avx2_fma_f16c();
+#else
+      return false;
+#endif
+    case Isa::kAvx512:
+#if defined(HIRELM_HAVE_AVX512_KERNELS)
+      return cpu_has_avx512_vnni_bf16();
 #else
       return false;
 #endif
@@ -49,6 +73,7 @@ std::string_view isa_name(Isa isa) {
   switch (isa) {
     case Isa::kGeneric: return "generic";
     case Isa::kAvx2: return "avx2";
+    case Isa::kAvx512: return "avx512";
   }
   return "?";
 }
@@ -56,12 +81,13 @@ std::string_view isa_name(Isa isa) {
 std::optional<Isa> isa_from_name(std::string_view name) {
   if (name == "generic") return Isa::kGeneric;
   if (name == "avx2") return Isa::kAvx2;
+  if (name == "avx512") return Isa::kAvx512;
   return std::nullopt;
 }
 
 std::vector<Isa> supported_isas() {
   std::vector<Isa> out;
-  for (Isa isa : {Isa::kGeneric, Isa::kAvx2}) {
+  for (Isa isa : {Isa::kGeneric, Isa::kAvx2, Isa::kAvx512}) {
     if (cpu_has(isa)) out.push_back(isa);
   }
   return out;
@@ -73,7 +99,7 @@ Isa select_isa(std::string_view forced) {
   const std::string text(forced);
   const std::optional<Isa> wanted = isa_from_name(forced);
   if (!wanted) {
-    std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not one of generic, avx2; ignoring it\n", text.c_str());
+    std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not one of generic, avx2, avx512; ignoring it\n", text.c_str());
   } else if (!cpu_has(*wanted)) {
     std::fprintf(stderr, "hirelm: HIRELM_ISA=%s is not supported by this CPU or build; ignoring it\n", text.c_str());
   } else {

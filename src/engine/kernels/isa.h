@@ -1,5 +1,5 @@
 // Instruction-set selection for the kernels. The choice is made once, at first use, from cpuid; the
-// environment variable HIRELM_ISA=generic|avx2 forces a path (for tests, benchmarks and bug reports).
+// environment variable HIRELM_ISA=generic|avx2|avx512 forces a path (for tests, benchmarks and bug reports).
 #pragma once
 
 #include <optional>
@@ -12,7 +12,11 @@ namespace hirelm::kernels {
 enum class Isa {
   kGeneric,  // portable C++; the reference every other path is tested against
   kAvx2,     // x86-64 AVX2 + FMA + F16C
+  kAvx512,   // kAvx2 plus AVX-512 F/BW/VL, VNNI and BF16 (Zen 4, Sapphire Rapids); other paths reuse kAvx2's
 };
+
+// Whether `isa` includes everything `base` has (the paths are ordered, each a superset of the one before).
+inline bool isa_includes(Isa isa, Isa base) { return static_cast<int>(isa) >= static_cast<int>(base); }
 
 std::string_view isa_name(Isa isa);
 std::optional<Isa> isa_from_name(std::string_view name);

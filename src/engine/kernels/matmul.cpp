@@ -73,6 +73,11 @@ struct MatmulJob {
         detail::matmul_rows_avx2(*p.w, x, prepared, p.y, n_tokens, row_begin, row_end);
         return;
 #endif
+#if defined(HIRELM_HAVE_AVX512_KERNELS)
+      case Isa::kAvx512:
+        detail::matmul_rows_avx512(*p.w, x, prepared, p.y, n_tokens, row_begin, row_end);
+        return;
+#endif
       default:
         detail::matmul_rows_generic(*p.w, x, p.y, n_tokens, row_begin, row_end);
         return;
@@ -107,6 +112,63 @@ struct MatmulJob {
   }
 };
 
+#if defined(HIRELM_HAVE_AVX2_KERNELS)
+// The activations a SIMD path multiplies `type` with: read directly (0 bytes), int8 blocks, or (AVX-512) bf16.
+enum class Form { kDirect, kInt8, kBf16 };
+
+Form form_of(Isa isa, DType type) {
+  switch (type) {
+    case DType::kQ8_0:
+    case DType::kQ4_0:
+    case DType::kQ4_K:
+    case DType::kQ6_K: return Form::kInt8;
+    case DType::kBF16: return isa == Isa::kAvx512 ? Form::kBf16 : Form::kDirect;
+    default: return Form::kDirect;
+  }
+}
+
+// The one preparation the outputs of a job share: `type` is an output type that needs it (the form's
+// representative), `consistent` is false when two outputs need different forms.
+struct PreparedForm {
+  Isa isa = Isa::kAvx2;
+  Form form = Form::kDirect;
+  DType type = DType::kF32;
+  bool consistent = true;
+
+  size_t bytes(int64_t cols, int64_t n_tokens) const {
+    if (form == Form::kDirect) return 0;
+#if defined(HIRELM_HAVE_AVX512_KERNELS)
+    if (isa == Isa::kAvx512) return detail::avx512_prepared_bytes(type, cols, n_tokens);
+#endif
+    return detail::avx2_prepared_bytes(type, cols, n_tokens);
+  }
+};
+
+PreparedForm prepared_form(Isa isa, std::span<const MatmulOutput> outputs) {
+  PreparedForm f;
+  f.isa = isa;
+  for (const MatmulOutput& o : outputs) {
+    const Form form = form_of(isa, o.w->type);
+    if (form == Form::kDirect) continue;
+    if (f.form != Form::kDirect && f.form != form) f.consistent = false;
+    f.form = form;
+    f.type = o.w->type;
+  }
+  return f;
+}
+
+void prepare(Isa isa, DType type, const float* x, int64_t cols, int64_t begin, int64_t end, void* out) {
+#if defined(HIRELM_HAVE_AVX512_KERNELS)
+  if (isa == Isa::kAvx512) {
+    detail::avx512_prepare(type, x, cols, begin, end, out);
+    return;
+  }
+#endif
+  (void)isa;
+  detail::avx2_prepare(type, x, cols, begin, end, out);
+}
+#endif
+
 // Checks the outputs, prepares the activations once for all of them and runs the job on the pool.
 void run_job(MatmulJob& job, std::span<const MatmulOutput> outputs, ThreadPool& pool) {
   HIRELM_CHECK_MSG(!outputs.empty() && outputs.size() <= static_cast<size_t>(kMaxOutputs),
@@ -133,28 +195,30 @@ void run_job(MatmulJob& job, std::span<const MatmulOutput> outputs, ThreadPool& 
   // The caller thread's scratch for the prepared activations; it grows to the largest need and stays. Every
   // quantized type multiplies the same prepared form, so one preparation serves all the outputs.
   thread_local std::vector<uint8_t> scratch;
-  if (job.isa == Isa::kAvx2) {
-    size_t bytes = 0;
-    DType type = DType::kF32;
-    for (const MatmulOutput& o : outputs) {
-      const size_t b = detail::avx2_prepared_bytes(o.w->type, cols, job.n_tokens);
-      if (b > bytes) bytes = b, type = o.w->type;
+  if (job.isa != Isa::kGeneric) {
+    PreparedForm form = prepared_form(job.isa, outputs);
+    if (!form.consistent) {  // e.g. BF16 beside Q8_0 on AVX-512; the AVX2 path takes any mix
+      job.isa = Isa::kAvx2;
+      form = prepared_form(job.isa, outputs);
     }
+    const size_t bytes = form.bytes(cols, job.n_tokens);
     if (bytes > 0) {
       if (scratch.size() < bytes) scratch.resize(bytes);
       void* out = scratch.data();
       job.prepared = out;
+      const Isa isa = job.isa;
+      const DType type = form.type;
+      const float* x = job.x;
       if (n_threads > 1 && job.n_tokens >= 2 * n_threads) {
-        const float* x = job.x;
         const int64_t n_tokens = job.n_tokens;
         pool.run([=](int index, int count) {
           const int64_t per = (n_tokens + count - 1) / count;
           const int64_t begin = std::min(n_tokens, per * index);
           const int64_t end = std::min(n_tokens, begin + per);
-          if (begin < end) detail::avx2_prepare(type, x, cols, begin, end, out);
+          if (begin < end) prepare(isa, type, x, cols, begin, end, out);
         });
       } else {
-        detail::avx2_prepare(type, job.x, cols, 0, job.n_tokens, out);
+        prepare(isa, type, x, cols, 0, job.n_tokens, out);
       }
     }
   }

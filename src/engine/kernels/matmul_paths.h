@@ -33,4 +33,20 @@ void matmul_rows_avx2(const MatrixView& w, const float* x, const void* prepared,
                       int64_t row_begin, int64_t row_end);
 #endif
 
+#if defined(HIRELM_HAVE_AVX512_KERNELS) || defined(HIRELM_AVX512_EMULATED)
+#if defined(HIRELM_AVX512_EMULATED)
+namespace emulated {  // the AVX-512 path compiled against SIMDe (tests only; see matmul_avx512.cpp)
+#endif
+// The AVX-512 VNNI/BF16 path, with the same contract as the AVX2 one: int8 blocks (the AVX2 form) for
+// quantized weights, bf16 rows for BF16 weights; F32 and F16 weights read x directly.
+size_t avx512_prepared_bytes(DType type, int64_t cols, int64_t n_tokens);
+void avx512_prepare(DType type, const float* x, int64_t cols, int64_t token_begin, int64_t token_end,
+                    void* prepared);
+void matmul_rows_avx512(const MatrixView& w, const float* x, const void* prepared, float* y, int64_t n_tokens,
+                        int64_t row_begin, int64_t row_end);
+#if defined(HIRELM_AVX512_EMULATED)
+}  // namespace emulated
+#endif
+#endif
+
 }  // namespace hirelm::kernels::detail

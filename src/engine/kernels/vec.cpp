@@ -67,6 +67,7 @@ const VecKernels& vec_kernels(Isa isa) {
   switch (isa) {
     case Isa::kGeneric: return kGenericVec;
     case Isa::kAvx2:
+    case Isa::kAvx512:  // the AVX2 kernels: these loops are bound by memory, not by vector width
 #if defined(HIRELM_HAVE_AVX2_KERNELS)
       return detail::vec_kernels_avx2();
 #else

@@ -120,7 +120,7 @@ void attend_chunk(kernels::Isa isa, const KvCache& cache, int64_t layer, const i
   a.head_dim = hd;
   a.partial = partial;
 #if defined(HIRELM_HAVE_AVX2_KERNELS)
-  if (isa == kernels::Isa::kAvx2 && hd % 8 == 0) {
+  if (kernels::isa_includes(isa, kernels::Isa::kAvx2) && hd % 8 == 0) {
     detail::attend_range_avx2(a);
     return;
   }

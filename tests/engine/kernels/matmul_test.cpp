@@ -1,16 +1,20 @@
 // Every matmul path this CPU supports, for every dtype, against matmul_reference (f64 accumulation of the
-// exactly dequantized weights). Float-activation paths must agree to f32 rounding; paths that quantize the
-// activations to int8 blocks must stay inside the bound that quantization implies.
+// exactly dequantized weights). Float-activation paths must agree to f32 rounding; paths that round the
+// activations (int8 blocks, or bf16 on AVX-512) must stay inside the bound that rounding implies.
 #include "engine/kernels/matmul.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <random>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "engine/kernels/isa.h"
+#include "engine/kernels/matmul_check.h"
 #include "engine/kernels/ops.h"
 #include "engine/kernels/quantize.h"
 
@@ -22,17 +26,16 @@ struct Shape {
   int64_t cols;
 };
 
-std::vector<float> gaussian(size_t n, uint32_t seed, float stddev) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, stddev);
-  std::vector<float> v(n);
-  for (auto& x : v) x = dist(rng);
-  return v;
-}
-
-bool quantizes_activations(Isa isa, DType type) {
-  return isa != Isa::kGeneric &&
-         (type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K);
+ActivationRounding activation_rounding(Isa isa, DType type) {
+  if (isa == Isa::kGeneric) return ActivationRounding::kNone;
+  switch (type) {
+    case DType::kQ8_0:
+    case DType::kQ4_0:
+    case DType::kQ4_K:
+    case DType::kQ6_K: return ActivationRounding::kInt8Blocks;
+    case DType::kBF16: return isa == Isa::kAvx512 ? ActivationRounding::kBf16 : ActivationRounding::kNone;
+    default: return ActivationRounding::kNone;
+  }
 }
 
 class MatmulTest : public ::testing::TestWithParam<std::tuple<Isa, DType>> {};
@@ -56,88 +59,40 @@ TEST_P(MatmulTest, MatchesReference) {
     for (const Shape& shape : shapes) {
       for (int64_t n_tokens : {1, 3, 17}) {
         const uint32_t seed = static_cast<uint32_t>(shape.rows * 131 + shape.cols + n_tokens);
-        const std::vector<float> w_f32 = gaussian(static_cast<size_t>(shape.rows * shape.cols), seed, 0.06f);
+        const std::vector<uint8_t> w_bytes = random_weights(type, shape.rows, shape.cols, seed);
         std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * shape.cols), seed + 1, 1.0f);
         x[0] = 9.0f;  // one outlier, as real activations have, widens its quantization block
-        std::vector<uint8_t> w_bytes(dtype_row_bytes(type, static_cast<uint64_t>(shape.cols)) *
-                                     static_cast<size_t>(shape.rows));
-        const size_t row_bytes = dtype_row_bytes(type, static_cast<uint64_t>(shape.cols));
-        for (int64_t r = 0; r < shape.rows; ++r) {
-          quantize_row(type, w_f32.data() + r * shape.cols, w_bytes.data() + static_cast<size_t>(r) * row_bytes,
-                       shape.cols);
-        }
         const MatrixView w = make_matrix_view(type, w_bytes.data(), shape.rows, shape.cols);
-        std::vector<float> expected(static_cast<size_t>(n_tokens * shape.rows));
-        std::vector<float> got(expected.size(), NAN);
-        matmul_reference(w, x.data(), expected.data(), n_tokens);
+        std::vector<float> got(static_cast<size_t>(n_tokens * shape.rows), NAN);
         matmul_with_isa(isa, w, x.data(), got.data(), n_tokens, pool);
-
-        // Error bounds per output from the data: sum |w||x| scales f32 rounding; activation quantization
-        // moves each x by at most half its block's step (amax/127/2).
-        std::vector<float> w_deq(static_cast<size_t>(shape.cols));
-        for (int64_t r = 0; r < shape.rows; ++r) {
-          get_row(w, r, w_deq.data());
-          for (int64_t t = 0; t < n_tokens; ++t) {
-            const float* xt = x.data() + t * shape.cols;
-            double abs_dot = 0;
-            double quant_bound = 0;
-            for (int64_t c0 = 0; c0 < shape.cols; c0 += 32) {
-              const int64_t c1 = std::min(shape.cols, c0 + 32);
-              double amax = 0;
-              for (int64_t c = c0; c < c1; ++c) amax = std::max(amax, std::fabs(static_cast<double>(xt[c])));
-              for (int64_t c = c0; c < c1; ++c) {
-                abs_dot += std::fabs(static_cast<double>(w_deq[static_cast<size_t>(c)]) * xt[c]);
-                quant_bound += std::fabs(w_deq[static_cast<size_t>(c)]) * amax / 127.0 * 0.5;
-              }
-            }
-            double bound = 1e-5 * abs_dot + 1e-30;
-            if (quantizes_activations(isa, type)) bound += quant_bound * 1.001;
-            const size_t i = static_cast<size_t>(t * shape.rows + r);
-            ASSERT_LE(std::fabs(static_cast<double>(got[i]) - expected[i]), bound)
-                << isa_name(isa) << " " << dtype_name(type) << " rows=" << shape.rows << " cols=" << shape.cols
-                << " tokens=" << n_tokens << " threads=" << n_threads << " r=" << r << " t=" << t;
-          }
-        }
+        expect_matches_reference(w, x.data(), got.data(), n_tokens, activation_rounding(isa, type),
+                                 std::string(isa_name(isa)) + " threads=" + std::to_string(n_threads));
+        if (::testing::Test::HasFatalFailure()) return;
       }
     }
   }
 }
 
-// The activation-quantized paths must also be close to the reference on average (the bound above is the
-// worst case; a systematic error such as a wrong scale would still pass a loose per-value bound on some data).
 TEST_P(MatmulTest, RelativeRmsErrorIsSmall) {
   const auto [isa, type] = GetParam();
   const int64_t rows = 96, cols = 1536, n_tokens = 5;
-  const std::vector<float> w_f32 = gaussian(static_cast<size_t>(rows * cols), 5, 0.06f);
+  const std::vector<uint8_t> w_bytes = random_weights(type, rows, cols, 5);
   const std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * cols), 6, 1.0f);
-  const size_t row_bytes = dtype_row_bytes(type, cols);
-  std::vector<uint8_t> w_bytes(row_bytes * rows);
-  for (int64_t r = 0; r < rows; ++r) quantize_row(type, &w_f32[r * cols], &w_bytes[r * row_bytes], cols);
   const MatrixView w = make_matrix_view(type, w_bytes.data(), rows, cols);
-  std::vector<float> expected(static_cast<size_t>(rows * n_tokens)), got(expected.size());
-  matmul_reference(w, x.data(), expected.data(), n_tokens);
+  std::vector<float> got(static_cast<size_t>(rows * n_tokens));
   ThreadPool pool(2);
   matmul_with_isa(isa, w, x.data(), got.data(), n_tokens, pool);
-  double num = 0, den = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    num += (got[i] - static_cast<double>(expected[i])) * (got[i] - static_cast<double>(expected[i]));
-    den += static_cast<double>(expected[i]) * expected[i];
-  }
-  const double rel = std::sqrt(num / den);
-  EXPECT_LE(rel, quantizes_activations(isa, type) ? 0.01 : 1e-6) << isa_name(isa) << " " << dtype_name(type);
+  EXPECT_LE(relative_rms_error(w, x.data(), got.data(), n_tokens),
+            activation_rounding(isa, type) == ActivationRounding::kNone ? 1e-6 : 0.01)
+      << isa_name(isa) << " " << dtype_name(type);
 }
 
 // A [rows, cols] matrix of `type` from N(0, 0.06) values.
 struct TestMatrix {
   std::vector<uint8_t> bytes;
   MatrixView view;
-  TestMatrix(DType type, int64_t rows, int64_t cols, uint32_t seed) {
-    const std::vector<float> f = gaussian(static_cast<size_t>(rows * cols), seed, 0.06f);
-    const size_t row_bytes = dtype_row_bytes(type, static_cast<uint64_t>(cols));
-    bytes.resize(row_bytes * static_cast<size_t>(rows));
-    for (int64_t r = 0; r < rows; ++r) quantize_row(type, &f[r * cols], &bytes[r * row_bytes], cols);
-    view = make_matrix_view(type, bytes.data(), rows, cols);
-  }
+  TestMatrix(DType type, int64_t rows, int64_t cols, uint32_t seed)
+      : bytes(random_weights(type, rows, cols, seed)), view(make_matrix_view(type, bytes.data(), rows, cols)) {}
 };
 
 // Fused Q/K/V: each output equals its own matmul bit for bit (same kernels, same activation preparation),
@@ -209,6 +164,7 @@ TEST(MatmulDispatchTest, GenericIsAlwaysSupportedAndActiveIsSupported) {
   EXPECT_EQ(isas.front(), Isa::kGeneric);
   EXPECT_NE(std::find(isas.begin(), isas.end(), active_isa()), isas.end());
   EXPECT_EQ(isa_from_name("avx2"), Isa::kAvx2);
+  EXPECT_EQ(isa_from_name("avx512"), Isa::kAvx512);
   EXPECT_EQ(isa_from_name("generic"), Isa::kGeneric);
   EXPECT_FALSE(isa_from_name("sse9").has_value());
 }
@@ -218,8 +174,45 @@ TEST(MatmulDispatchTest, HirelmIsaValueSelectsASupportedPath) {
   EXPECT_EQ(select_isa(""), isas.back());
   EXPECT_EQ(select_isa("generic"), Isa::kGeneric);
   EXPECT_EQ(select_isa("no-such-isa"), isas.back());
-  const bool has_avx2 = std::find(isas.begin(), isas.end(), Isa::kAvx2) != isas.end();
-  EXPECT_EQ(select_isa("avx2"), has_avx2 ? Isa::kAvx2 : isas.back());
+  for (Isa isa : {Isa::kAvx2, Isa::kAvx512}) {
+    const bool has = std::find(isas.begin(), isas.end(), isa) != isas.end();
+    EXPECT_EQ(select_isa(isa_name(isa)), has ? isa : isas.back());
+  }
+}
+
+// cpuid's answer agrees with the kernel's own list of CPU flags: the AVX2 path needs avx2, fma and f16c, the
+// AVX-512 one also avx512f, avx512bw, avx512vl, avx512_vnni and avx512_bf16 (an independent reading of the
+// same hardware; the OS's ZMM state is assumed enabled wherever the kernel lists avx512f).
+TEST(MatmulDispatchTest, SupportedPathsFollowTheCpuFlags) {
+  std::ifstream in("/proc/cpuinfo");
+  if (!in) GTEST_SKIP() << "no /proc/cpuinfo";
+  std::string line;
+  std::set<std::string> flags;
+  while (std::getline(in, line)) {
+    if (line.rfind("flags", 0) != 0) continue;
+    std::istringstream words(line.substr(line.find(':') + 1));
+    for (std::string w; words >> w;) flags.insert(w);
+    break;
+  }
+  if (flags.empty()) GTEST_SKIP() << "/proc/cpuinfo lists no flags";
+  const auto has = [&](std::initializer_list<const char*> names) {
+    return std::all_of(names.begin(), names.end(), [&](const char* n) { return flags.count(n) > 0; });
+  };
+  const std::vector<Isa> isas = supported_isas();
+  const auto supported = [&](Isa isa) { return std::find(isas.begin(), isas.end(), isa) != isas.end(); };
+  const bool avx2 = has({"avx2", "fma", "f16c"});
+  const bool avx512 = avx2 && has({"avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16"});
+#if defined(__x86_64__)
+  EXPECT_EQ(supported(Isa::kAvx2), avx2);
+#if defined(HIRELM_TEST_AVX512_BUILT)
+  EXPECT_EQ(supported(Isa::kAvx512), avx512);
+#else
+  EXPECT_FALSE(supported(Isa::kAvx512));  // a compiler without -mavx512bf16 builds no AVX-512 path
+#endif
+#else
+  EXPECT_FALSE(supported(Isa::kAvx2));
+  EXPECT_FALSE(supported(Isa::kAvx512));
+#endif
 }
 
 TEST(MatmulTest, GetRowReturnsTheDequantizedRow) {
