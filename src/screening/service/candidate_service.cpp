@@ -14,7 +14,6 @@
 #include "screening/job/job.h"
 #include "screening/service/candidate_record.h"
 #include "screening/service/job_service.h"
-#include "screening/service/service_time.h"
 
 namespace hirelm::service {
 

@@ -1,11 +1,12 @@
 #include "screening/service/job_service.h"
 
+#include <optional>
 #include <random>
 #include <set>
 
 #include "screening/job/sha256.h"
 #include "screening/service/run_service.h"
-#include "screening/service/service_time.h"
+#include "util/utc_time.h"
 
 namespace hirelm::service {
 
@@ -66,7 +67,7 @@ void JobService::require(int64_t job_id) {
 
 Json JobService::create(const std::string& job_text, const std::string& actor) {
   const screening::Job job = parse_or_throw(job_text);
-  const std::string now = utc_now_iso();
+  const std::string now = utc_now_iso8601();
   int64_t id = 0;
   {
     db::Transaction tx(session_.db());
@@ -74,9 +75,9 @@ Json JobService::create(const std::string& job_text, const std::string& actor) {
         "INSERT INTO jobs (content_hash, title, text, source_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
         "RETURNING id");
     q->bind(1, unique_job_hash(job_text)).bind(2, job.title).bind(3, job_text).bind(4, "api").bind(5, now).bind(6, now);
-    if (!q->step()) throw IoError("jobs: INSERT returned no id");
-    id = q->int64(0);
-    q.reset();  // SQLite cannot commit while a statement is still open
+    const std::optional<int64_t> inserted = q->run_returning_id();  // run to its end: the commit needs that
+    if (!inserted) throw IoError("jobs: INSERT returned no id");
+    id = *inserted;
     tx.commit();
   }
   session_.store.audit(actor, "job.create", "job:" + std::to_string(id), Json{{"title", job.title}}.dump());
@@ -106,7 +107,7 @@ Json JobService::update(int64_t job_id, const std::string& job_text, const std::
   {
     db::Transaction tx(session_.db());
     auto q = session_.db().prepare("UPDATE jobs SET text = ?, title = ?, content_hash = ?, updated_at = ? WHERE id = ?");
-    q->bind(1, job_text).bind(2, job.title).bind(3, unique_job_hash(job_text)).bind(4, utc_now_iso()).bind(5, job_id);
+    q->bind(1, job_text).bind(2, job.title).bind(3, unique_job_hash(job_text)).bind(4, utc_now_iso8601()).bind(5, job_id);
     if (q->run() == 0) throw NotFoundError("no job with id " + std::to_string(job_id));
     tx.commit();
   }
@@ -155,7 +156,7 @@ void JobService::remove(int64_t job_id, const std::string& actor) {
   }
   exec("DELETE FROM jobs WHERE id = ?");
   db.prepare("INSERT INTO audit_log (at, actor, action, subject, detail_json) VALUES (?, ?, ?, ?, ?)")
-      ->bind(1, utc_now_iso())
+      ->bind(1, utc_now_iso8601())
       .bind(2, actor)
       .bind(3, "job.delete")
       .bind(4, "job:" + std::to_string(job_id))

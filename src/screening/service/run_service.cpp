@@ -2,7 +2,7 @@
 
 #include "screening/service/job_service.h"
 #include "screening/service/service_errors.h"
-#include "screening/service/service_time.h"
+#include "util/utc_time.h"
 
 namespace hirelm::service {
 
@@ -68,7 +68,7 @@ Json RunService::run_json(const Row& row) {
   const std::string state = reported_state(row, counts);
   std::optional<std::string> finished_at = row.finished_at;
   if ((state == "done" || state == "cancelled") && !finished_at) {
-    finished_at = utc_now_iso();
+    finished_at = utc_now_iso8601();
     session_.db().prepare("UPDATE runs SET finished_at = ? WHERE id = ? AND finished_at IS NULL")
         ->bind(1, *finished_at)
         .bind(2, row.id)
@@ -133,15 +133,15 @@ Json RunService::start(int64_t job_id, const RunOptions& options, const std::str
       q->bind(1, job_id);
       if (q->step() && q->int64(0) > 0) throw ConflictError("another run of job " + std::to_string(job_id) + " is starting");
     }
-    const std::string now = utc_now_iso();
+    const std::string now = utc_now_iso8601();
     auto q = db.prepare(
         "INSERT INTO runs (job_id, model_id, prompt_hash, parameters_json, seeds_json, actor, started_at, state) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 'starting') RETURNING id");
     q->bind(1, job_id).bind(2, "").bind(3, "").bind(4, params.dump()).bind(5, Json::array({options.seed}).dump());
     q->bind(6, actor).bind(7, now);
-    if (!q->step()) throw IoError("runs: INSERT returned no id");
-    run_id = q->int64(0);
-    q.reset();
+    const std::optional<int64_t> inserted = q->run_returning_id();
+    if (!inserted) throw IoError("runs: INSERT returned no id");
+    run_id = *inserted;
     auto d = db.prepare("SELECT document_id FROM job_documents WHERE job_id = ? ORDER BY id");
     d->bind(1, job_id);
     while (d->step()) documents.push_back(d->int64(0));

@@ -9,7 +9,6 @@
 #include "screening/service/file_name.h"
 #include "screening/service/job_service.h"
 #include "screening/service/service_errors.h"
-#include "screening/service/service_time.h"
 
 namespace hirelm::service {
 
