@@ -1,5 +1,8 @@
 #include "screening/store/store.h"
 
+#include <unordered_map>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "screening/profile/profile_checks.h"
@@ -37,6 +40,32 @@ std::string stage_lock(int64_t job_id, int64_t document_id, const std::string& s
   return "hirelm.results:" + std::to_string(job_id) + ":" + std::to_string(document_id) + ":" + stage;
 }
 constexpr std::string_view kCandidatesLock = "hirelm.candidates";
+
+// The columns results rows are read with, and the reader of one such row (a StageResult without samples).
+constexpr std::string_view kResultColumns = "id, document_id, run_id, stage, status, value_json, flags_json";
+
+StageResult stage_from_row(db::Statement& q, int64_t job_id) {
+  StageResult r;
+  r.job_id = job_id;
+  r.document_id = q.int64(1);
+  r.run_id = q.is_null(2) ? 0 : q.int64(2);
+  r.stage = q.text(3);
+  r.status = q.text(4);
+  r.value_json = q.text(5);
+  r.flags = flags_from_json(q.text(6));
+  return r;
+}
+
+// Columns 1..5 of a samples query: sample_index, seed, reasoning, answer, parsed_json.
+Sample sample_from_row(db::Statement& s) {
+  Sample sample;
+  sample.index = static_cast<int>(s.int64(1));
+  sample.seed = s.optional_int64(2);
+  sample.reasoning = s.text(3);
+  sample.answer = s.text(4);
+  sample.parsed_json = s.text(5);
+  return sample;
+}
 
 }  // namespace
 
@@ -252,34 +281,18 @@ std::vector<StageResult> Store::load_stages(int64_t job_id, int64_t document_id,
                                            const std::optional<std::string>& stage) const {
   // Two texts rather than `? IS NULL OR stage = ?`: PostgreSQL cannot type a parameter that is only tested
   // for NULL.
-  auto q = db_->prepare(std::string("SELECT id, run_id, stage, status, value_json, flags_json FROM results "
-                                    "WHERE job_id = ? AND document_id = ?") +
+  auto q = db_->prepare("SELECT " + std::string(kResultColumns) + " FROM results WHERE job_id = ? AND document_id = ?" +
                         (stage ? " AND stage = ?" : "") + " ORDER BY stage");
   q->bind(1, job_id).bind(2, document_id);
   if (stage) q->bind(3, *stage);
   auto s = db_->prepare(
-      "SELECT sample_index, seed, reasoning, answer, parsed_json FROM samples WHERE result_id = ? "
+      "SELECT result_id, sample_index, seed, reasoning, answer, parsed_json FROM samples WHERE result_id = ? "
       "ORDER BY sample_index");
   std::vector<StageResult> out;
   while (q->step()) {
-    StageResult r;
-    r.job_id = job_id;
-    r.document_id = document_id;
-    r.run_id = q->is_null(1) ? 0 : q->int64(1);
-    r.stage = q->text(2);
-    r.status = q->text(3);
-    r.value_json = q->text(4);
-    r.flags = flags_from_json(q->text(5));
+    StageResult r = stage_from_row(*q, job_id);
     s->bind(1, q->int64(0));
-    while (s->step()) {
-      Sample sample;
-      sample.index = static_cast<int>(s->int64(0));
-      sample.seed = s->optional_int64(1);
-      sample.reasoning = s->text(2);
-      sample.answer = s->text(3);
-      sample.parsed_json = s->text(4);
-      r.samples.push_back(std::move(sample));
-    }
+    while (s->step()) r.samples.push_back(sample_from_row(*s));
     out.push_back(std::move(r));
   }
   return out;
@@ -293,7 +306,9 @@ std::optional<StageResult> Store::load_stage_result(int64_t job_id, int64_t docu
 }
 
 std::vector<DocumentResults> Store::load_results(int64_t job_id) const {
+  // Three queries whatever the batch size: the documents, every stored stage of the job, every sample of those.
   std::vector<DocumentResults> out;
+  std::unordered_map<int64_t, size_t> document_at;  // document id -> index in out
   {
     auto q = db_->prepare(
         "SELECT jd.document_id, d.candidate_id, jd.path, d.content_hash FROM job_documents jd "
@@ -305,10 +320,32 @@ std::vector<DocumentResults> Store::load_results(int64_t job_id) const {
       d.candidate_id = q->int64(1);
       d.path = q->text(2);
       d.content_hash = q->text(3);
+      document_at.emplace(d.document_id, out.size());
       out.push_back(std::move(d));
     }
   }
-  for (DocumentResults& d : out) d.stages = load_stages(job_id, d.document_id, std::nullopt);
+  std::unordered_map<int64_t, std::pair<size_t, size_t>> result_at;  // result id -> (document, stage) index
+  {
+    auto q = db_->prepare("SELECT " + std::string(kResultColumns) +
+                          " FROM results WHERE job_id = ? ORDER BY document_id, stage");
+    q->bind(1, job_id);
+    while (q->step()) {
+      const auto doc = document_at.find(q->int64(1));
+      if (doc == document_at.end()) continue;  // not (or no longer) in the job's batch
+      std::vector<StageResult>& stages = out[doc->second].stages;
+      result_at.emplace(q->int64(0), std::make_pair(doc->second, stages.size()));
+      stages.push_back(stage_from_row(*q, job_id));
+    }
+  }
+  auto s = db_->prepare(
+      "SELECT s.result_id, s.sample_index, s.seed, s.reasoning, s.answer, s.parsed_json FROM samples s "
+      "JOIN results r ON r.id = s.result_id WHERE r.job_id = ? ORDER BY s.result_id, s.sample_index");
+  s->bind(1, job_id);
+  while (s->step()) {
+    const auto at = result_at.find(s->int64(0));
+    if (at == result_at.end()) continue;
+    out[at->second.first].stages[at->second.second].samples.push_back(sample_from_row(*s));
+  }
   return out;
 }
 

@@ -177,6 +177,51 @@ TEST_P(StoreTest, StageResultsRoundTripAndReplace) {
   EXPECT_EQ(log[0].actor, "hr");
 }
 
+// load_results reads the whole batch in a few queries; every stage and sample must still land on its own
+// document, in batch order, and nothing of another job may appear.
+TEST_P(StoreTest, LoadResultsAttachesEveryStageAndSampleToItsDocument) {
+  Store s(fresh_db("load-results"));
+  const int64_t job = s.upsert_job({"sha256:lr", "t", "x", "lr.md"});
+  const int64_t other_job = s.upsert_job({"sha256:lr-other", "t", "y", "other.md"});
+  const AddedDocument a = s.add_candidate_document(job, doc("lr-a"));
+  const AddedDocument b = s.add_candidate_document(job, doc("lr-b"));
+  const AddedDocument c = s.add_candidate_document(job, doc("lr-c"));
+  s.add_candidate_document(other_job, doc("lr-b"));  // b is in both jobs
+  // Saved out of batch order, with different sample counts.
+  s.save_stage_result(result(job, c.document_id, "score", 3, "c-score"));
+  s.save_stage_result(result(job, a.document_id, "score", 1, "a-score"));
+  s.save_stage_result(result(job, a.document_id, "profile", 2, "a-profile"));
+  s.save_stage_result(result(other_job, b.document_id, "score", 4, "other-b-score"));
+
+  const auto all = s.load_results(job);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].document_id, a.document_id);
+  EXPECT_EQ(all[1].document_id, b.document_id);
+  EXPECT_EQ(all[2].document_id, c.document_id);
+  ASSERT_EQ(all[0].stages.size(), 2u);
+  EXPECT_EQ(all[0].stages[0].stage, "profile");
+  EXPECT_EQ(all[0].stages[0].value_json, "{\"tag\":\"a-profile\"}");
+  ASSERT_EQ(all[0].stages[0].samples.size(), 2u);
+  EXPECT_EQ(all[0].stages[0].samples[1].reasoning, "<think>a-profile1");
+  ASSERT_EQ(all[0].stages[1].samples.size(), 1u);
+  EXPECT_EQ(all[0].stages[1].samples[0].reasoning, "<think>a-score0");
+  EXPECT_TRUE(all[1].stages.empty());  // b's only result belongs to the other job
+  ASSERT_EQ(all[2].stages.size(), 1u);
+  ASSERT_EQ(all[2].stages[0].samples.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(all[2].stages[0].samples[i].index, i);
+    EXPECT_EQ(all[2].stages[0].samples[i].seed, 100 + i);
+    EXPECT_EQ(all[2].stages[0].samples[i].reasoning, "<think>c-score" + std::to_string(i));
+  }
+  EXPECT_EQ(all[2].stages[0].job_id, job);
+  EXPECT_EQ(all[2].stages[0].document_id, c.document_id);
+
+  const auto other = s.load_results(other_job);
+  ASSERT_EQ(other.size(), 1u);
+  ASSERT_EQ(other[0].stages.size(), 1u);
+  EXPECT_EQ(other[0].stages[0].samples.size(), 4u);
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
