@@ -4,8 +4,9 @@
 
 // HIRELM_WEB_DIR (src/web/CMakeLists.txt) is this folder; the assembler copies each file of
 // HIRELM_WEB_FILES into .rodata byte for byte, and the object is rebuilt when one changes (OBJECT_DEPENDS).
-// Adding a file to the UI means adding it here and to kWebFiles in the CMakeLists (tests/web/web_assets_test.cpp
-// checks that every file of the folder, and every file index.html or a module refers to, is embedded).
+// Adding a file to the UI means adding it here; the CMakeLists depends on every page file of the folder
+// (tests/web/web_assets_test.cpp checks that every file of the folder, and every file index.html or a module
+// refers to, is embedded).
 //
 // X(symbol, file, URL path, content type): index.html is "/", every other file "/ui/<file>".
 #define HIRELM_WEB_FILES(X)                                                      \
