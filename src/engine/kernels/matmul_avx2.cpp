@@ -56,11 +56,7 @@ struct LoadBF16 {
 template <class Load, int NR, int NT>
 void dot_float(const void* const* rows, int64_t cols, const float* const* x, float* out) {
   __m256 acc[NR][NT];
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
-  }
+  zero_tile(acc);
   int64_t c = 0;
   for (; c + 8 <= cols; c += 8) {
     __m256 wv[NR];

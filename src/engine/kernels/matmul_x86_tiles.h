@@ -134,6 +134,25 @@ inline __m256 load_block_values(const float* src, int nb) {
   return _mm256_load_ps(tmp);
 }
 
+// The NR x NT accumulators of a tile set to 0, and their horizontal sums stored as out[r * NT + t].
+template <int NR, int NT>
+HIRELM_ALWAYS_INLINE inline void zero_tile(__m256 (&acc)[NR][NT]) {
+  HIRELM_UNROLL
+  for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
+    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+  }
+}
+
+template <int NR, int NT>
+HIRELM_ALWAYS_INLINE inline void store_tile_sums(const __m256 (&acc)[NR][NT], float* out) {
+  HIRELM_UNROLL
+  for (int r = 0; r < NR; ++r) {
+    HIRELM_UNROLL
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
+  }
+}
+
 // Per group of up to 8 blocks, the products d_w[r][b] * v[t][b] of the weight scales with an activation
 // per-block vector: table gets d_w * d_a and, when sum_table is not null, sum_table gets d_w * dsum; one 8-lane
 // vector per (row, token); lanes past `nb` are 0.
@@ -196,11 +215,7 @@ inline void for_group_blocks(int nb, Step&& step) {
 template <class Dot, int NR, int NT>
 void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, float* out) {
   __m256 acc[NR][NT];
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
-  }
+  zero_tile(acc);
   alignas(32) float scale[NR][NT][8];
   for (int64_t g = 0; g < n_blocks; g += 8) {
     const int nb = static_cast<int>(std::min<int64_t>(8, n_blocks - g));
@@ -222,11 +237,7 @@ void dot_q8_0(const BlockQ8_0* const* w, int64_t n_blocks, const ActRow* a, floa
       }
     });
   }
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
-  }
+  store_tile_sums(acc, out);
 }
 
 // Q4_0: the unsigned nibbles n = q + 8 go straight into maddubs' unsigned operand (pair sums stay below
@@ -238,11 +249,7 @@ void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, floa
   const __m128i low_mask = _mm_set1_epi8(0x0F);
   const __m256 minus_eight = _mm256_set1_ps(-8.0f);
   __m256 acc[NR][NT];
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
-  }
+  zero_tile(acc);
   alignas(32) float scale[NR][NT][8];
   alignas(32) float offset[NR][NT][8];
   for (int64_t g = 0; g < n_blocks; g += 8) {
@@ -274,11 +281,7 @@ void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, floa
       }
     });
   }
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
-  }
+  store_tile_sums(acc, out);
 }
 
 // The 8 six-bit scales (bytes 0..7) and mins (bytes 8..15) of a Q4_K block, unpacked 4 at a time with 32-bit
@@ -302,11 +305,7 @@ template <class Dot, int NR, int NT>
 void dot_q4_k(const BlockQ4_K* const* w, int64_t n_superblocks, const ActRow* a, float* out) {
   const __m256i low_mask = _mm256_set1_epi8(0x0F);
   __m256 acc[NR][NT];
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
-  }
+  zero_tile(acc);
   alignas(32) float factor[NR][NT][8];  // d * sc[j] * da[j]
   for (int64_t sb = 0; sb < n_superblocks; ++sb) {
     HIRELM_UNROLL
@@ -350,11 +349,7 @@ void dot_q4_k(const BlockQ4_K* const* w, int64_t n_superblocks, const ActRow* a,
       }
     }
   }
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
-  }
+  store_tile_sums(acc, out);
 }
 
 // The 32 6-bit values of group k (0..3) of half h of a Q6_K block, recentred to [-32, 31]: low 4 bits from ql
@@ -380,11 +375,7 @@ inline __m256i q6_k_group(const BlockQ6_K& blk, int h, int k) {
 template <int NR, int NT>
 void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a, float* out) {
   __m256 acc[NR][NT];
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
-  }
+  zero_tile(acc);
   for (int64_t sb = 0; sb < n_superblocks; ++sb) {
     __m256 d[NR];
     __m128i sc128[NR];  // the 16 int8 sub-block scales
@@ -424,11 +415,7 @@ void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a,
       }
     }
   }
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
-  }
+  store_tile_sums(acc, out);
 }
 
 template <class Dot, int NR, int NT>
