@@ -275,6 +275,18 @@ void matmul_silu_gate(const MatrixView& gate, const MatrixView& up, const float*
   matmul_silu_gate_with_isa(active_isa(), gate, up, x, gate_y, up_y, n_tokens, pool);
 }
 
+bool rounds_activations(Isa isa, DType weights) {
+  if (isa == Isa::kGeneric) return false;
+  switch (weights) {
+    case DType::kQ8_0:
+    case DType::kQ4_0:
+    case DType::kQ4_K:
+    case DType::kQ6_K: return true;
+    case DType::kBF16: return isa == Isa::kAvx512;
+    default: return false;
+  }
+}
+
 void matmul_reference(const MatrixView& w, const float* x, float* y, int64_t n_tokens) {
   check_view(w);
   std::vector<float> row(static_cast<size_t>(w.cols));

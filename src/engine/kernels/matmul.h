@@ -53,6 +53,11 @@ void matmul_silu_gate(const MatrixView& gate, const MatrixView& up, const float*
 void matmul_silu_gate_with_isa(Isa isa, const MatrixView& gate, const MatrixView& up, const float* x, float* gate_y,
                                float* up_y, int64_t n_tokens, ThreadPool& pool);
 
+// Whether the `isa` path rounds the activations before multiplying them with `weights`, as llama.cpp does: to
+// int8 blocks for the quantized types on the SIMD paths, to bf16 for BF16 weights on AVX-512. Otherwise the
+// f32 activations are multiplied as they are. (Tests widen their tolerances by this.)
+bool rounds_activations(Isa isa, DType weights);
+
 // The plain scalar reference for matmul: dequantize each row to f32 and accumulate in double.
 // Tests compare every optimized path against it.
 void matmul_reference(const MatrixView& w, const float* x, float* y, int64_t n_tokens);

@@ -73,6 +73,12 @@ TEST_P(MatmulTest, MatchesReference) {
   }
 }
 
+// The public answer (which model tests widen their tolerances by) agrees with the bounds these tests use.
+TEST_P(MatmulTest, RoundsActivationsSaysWhatThePathDoes) {
+  const auto [isa, type] = GetParam();
+  EXPECT_EQ(rounds_activations(isa, type), activation_rounding(isa, type) != ActivationRounding::kNone);
+}
+
 TEST_P(MatmulTest, RelativeRmsErrorIsSmall) {
   const auto [isa, type] = GetParam();
   const int64_t rows = 96, cols = 1536, n_tokens = 5;

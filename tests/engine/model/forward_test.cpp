@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "engine/kernels/isa.h"
+#include "engine/kernels/matmul.h"
 #include "engine/model/reference_forward.h"
 #include "model_test_util.h"
 #include "support/tiny_model.h"
@@ -29,11 +30,13 @@ TinyModelSpec k_quant_shape(bool tied) {
   return s;
 }
 
-// Optimized vs reference tolerance. Float weights are multiplied with f32 activations on every path;
+// Optimized vs reference tolerance. Float weights are multiplied with f32 activations (except BF16 on the
+// AVX-512 path, which rounds them to bf16: llama.cpp's BF16 logits sit ~3e-2 from exact math, tiny-qwen2/README.md);
 // quantized weights meet activations quantized to 8 bits on the SIMD paths (as llama.cpp does), which
 // moves logits of std ~1 by up to a few tenths (see tiny-qwen2/README.md), and by ~1e-3 on the generic one.
 double tolerance(DType weights) {
   if (weights == DType::kF32) return 2e-4;
+  if (weights == DType::kBF16 && kernels::rounds_activations(kernels::active_isa(), weights)) return 0.15;
   if (weights == DType::kF16 || weights == DType::kBF16) return 1e-3;
   return kernels::active_isa() == kernels::Isa::kGeneric ? 2e-3 : 0.2;
 }
