@@ -40,10 +40,6 @@ const bench::MachinePeaks& peaks() {
   return p;
 }
 
-bool int8_path(DType type) {
-  return type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K;
-}
-
 // A [rows, cols] weight matrix in `type` whose rows repeat 64 distinct quantized N(0, 0.06) rows: realistic
 // values without quantizing 233M values during set-up.
 std::vector<uint8_t> make_weights(DType type, int64_t rows, int64_t cols) {
@@ -94,8 +90,10 @@ void bm_matmul(benchmark::State& state, DType type, int64_t rows, int64_t cols, 
   const double bytes = static_cast<double>(weights.size());
   state.counters["weights_GB/s"] = benchmark::Counter(bytes * iters / 1e9, benchmark::Counter::kIsRate);
   state.counters["GOPS"] = benchmark::Counter(ops * iters / 1e9, benchmark::Counter::kIsRate);
-  const double compute_peak = (active_isa() == Isa::kGeneric || !int8_path(type)) ? peaks().fp32_fma_gflops
-                                                                                    : peaks().int8_dot_gops;
+  // The peak of the instruction the active path multiplies this type with.
+  const double compute_peak = !rounds_activations(active_isa(), type) ? peaks().fp32_fma_gflops
+                              : type == DType::kBF16                 ? peaks().bf16_dot_gflops
+                                                                     : peaks().int8_dot_gops;
   const double per_call = seconds / std::max(iters, 1.0);
   if (compute_peak > 0) state.counters["of_compute"] = ops / 1e9 / compute_peak / per_call;
   const double bandwidth = peaks().read_gb_per_s;
@@ -116,10 +114,11 @@ void bm_machine(benchmark::State& state, int which) {
       case 1: value = bench::measure_int8_maddubs_gops(pool(), 0.1); break;
       case 2: value = bench::measure_fp32_fma_gflops(pool(), 0.1); break;
       case 3: value = bench::measure_triad_gb_per_s(pool(), 5); break;
-      default: value = bench::measure_read_gb_per_s(pool(), 5); break;
+      case 4: value = bench::measure_read_gb_per_s(pool(), 5); break;
+      default: value = bench::measure_bf16_dot_gflops(pool(), 0.1); break;
     }
   }
-  state.counters[which >= 3 ? "GB/s" : "GOPS"] = value;
+  state.counters[which == 3 || which == 4 ? "GB/s" : "GOPS"] = value;
   state.SetLabel("threads=" + std::to_string(pool().size()));
 }
 
@@ -131,9 +130,9 @@ void register_all() {
   const Shape shapes[] = {{1536, 1536}, {256, 1536}, {8960, 1536}, {1536, 8960}, {151936, 1536}};
   const DType types[] = {DType::kF32, DType::kF16, DType::kBF16, DType::kQ8_0,
                          DType::kQ4_0, DType::kQ4_K, DType::kQ6_K};
-  const char* machine_names[] = {"machine/int8_dot", "machine/int8_maddubs", "machine/fp32_fma",
-                                 "machine/stream_triad", "machine/read_bandwidth"};
-  for (int which = 0; which < 5; ++which) {
+  const char* machine_names[] = {"machine/int8_dot",     "machine/int8_maddubs",   "machine/fp32_fma",
+                                 "machine/stream_triad", "machine/read_bandwidth", "machine/bf16_dot"};
+  for (int which = 0; which < 6; ++which) {
     benchmark::RegisterBenchmark(machine_names[which], [which](benchmark::State& st) { bm_machine(st, which); })
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
@@ -162,9 +161,9 @@ int main(int argc, char** argv) {
   const auto& p = hirelm::kernels::peaks();
   std::fprintf(stderr,
                "machine (%d threads): int8 dot %.1f GOPS, int8 maddubs %.1f GOPS, fp32 FMA %.1f GFLOPS, "
-               "STREAM triad %.1f GB/s, read %.1f GB/s\n",
+               "bf16 dot %.1f GFLOPS, STREAM triad %.1f GB/s, read %.1f GB/s\n",
                hirelm::kernels::pool().size(), p.int8_dot_gops, p.int8_maddubs_gops, p.fp32_fma_gflops,
-               p.triad_gb_per_s, p.read_gb_per_s);
+               p.bf16_dot_gflops, p.triad_gb_per_s, p.read_gb_per_s);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -9,6 +9,7 @@
 #define HIRELM_BENCH_X86 1
 #define HIRELM_AVX2_FN __attribute__((noinline, target("avx2,fma")))
 #define HIRELM_VNNI_FN __attribute__((noinline, target("avx2,avx512f,avx512vl,avx512vnni")))
+#define HIRELM_BF16_FN __attribute__((noinline, target("avx2,avx512f,avx512bf16")))
 #endif
 
 #include <algorithm>
@@ -112,6 +113,26 @@ HIRELM_VNNI_FN int vnni_loop(int64_t iterations) {
   s = _mm256_or_si256(s, _mm256_or_si256(acc8, acc9));
   return _mm256_extract_epi32(s, 0);
 }
+// The AVX-512 path's BF16 product: one vdpbf16ps (zmm) per 32 bf16 multiply-adds into 16 f32 lanes; 10 chains.
+HIRELM_BF16_FN float bf16_loop(int64_t iterations) {
+  const __m512bh b = (__m512bh)_mm512_set1_epi16(0x3F80);  // bf16 1.0
+#define HIRELM_INIT(i)                                                            \
+  __m512bh x##i = (__m512bh)_mm512_set1_epi16(static_cast<short>(0x3C00 + i));  \
+  __m512 acc##i = _mm512_setzero_ps();
+  HIRELM_X10(HIRELM_INIT)
+#undef HIRELM_INIT
+  for (int64_t k = 0; k < iterations; ++k) {
+#define HIRELM_STEP(i)               \
+  __asm__ volatile("" : "+v"(x##i));  \
+  acc##i = _mm512_dpbf16_ps(acc##i, x##i, b);
+    HIRELM_X10(HIRELM_STEP)
+#undef HIRELM_STEP
+  }
+  __m512 s = _mm512_add_ps(_mm512_add_ps(acc0, acc1), _mm512_add_ps(acc2, acc3));
+  s = _mm512_add_ps(s, _mm512_add_ps(_mm512_add_ps(acc4, acc5), _mm512_add_ps(acc6, acc7)));
+  s = _mm512_add_ps(s, _mm512_add_ps(acc8, acc9));
+  return _mm512_cvtss_f32(s);
+}
 #else
 constexpr int kChains = 4;
 constexpr int kFmaChains = 10;
@@ -119,6 +140,7 @@ template <bool kAccumulate>
 int int8_loop(int64_t) { return 0; }
 float fma_loop(int64_t) { return 0; }
 int vnni_loop(int64_t) { return 0; }
+float bf16_loop(int64_t) { return 0; }
 #endif
 
 std::atomic<int64_t> g_sink{0};
@@ -182,6 +204,12 @@ double measure_int8_maddubs_gops(ThreadPool& pool, double seconds) {
   return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_loop<false>(n); }) / 1e9;
 }
 
+double measure_bf16_dot_gflops(ThreadPool& pool, double seconds) {
+  if (!have(Isa::kAvx512)) return 0;
+  // Per chain and iteration one vdpbf16ps of 32 bf16 pairs: 32 multiply-adds = 64 flops.
+  return best_rate(pool, seconds, 64.0 * kFmaChains, [](int64_t n) { return static_cast<int>(bf16_loop(n)); }) / 1e9;
+}
+
 double measure_fp32_fma_gflops(ThreadPool& pool, double seconds) {
   if (!have_avx2()) return 0;
   return best_rate(pool, seconds, 16.0 * kFmaChains, [](int64_t n) { return static_cast<int>(fma_loop(n)); }) / 1e9;
@@ -235,6 +263,7 @@ MachinePeaks measure_machine_peaks(ThreadPool& pool) {
   p.int8_dot_gops = measure_int8_dot_gops(pool, 0.05);
   p.int8_maddubs_gops = measure_int8_maddubs_gops(pool, 0.05);
   p.fp32_fma_gflops = measure_fp32_fma_gflops(pool, 0.05);
+  p.bf16_dot_gflops = measure_bf16_dot_gflops(pool, 0.05);
   p.triad_gb_per_s = measure_triad_gb_per_s(pool, 5);
   p.read_gb_per_s = measure_read_gb_per_s(pool, 5);
   return p;

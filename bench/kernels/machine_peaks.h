@@ -23,6 +23,7 @@ struct MachinePeaks {
                                   // vpdpbusd, what the AVX-512 path uses); 2 ops per int8 MAC
   double int8_maddubs_gops = 0;   // the bare multiply instruction (pairs to int16, no accumulation)
   double fp32_fma_gflops = 0;     // 2 flops per FMA lane
+  double bf16_dot_gflops = 0;     // vdpbf16ps, what the AVX-512 path multiplies BF16 weights with (0 without it)
   double triad_gb_per_s = 0;      // a[i] = b[i] + s * c[i] over 3 x 64 MiB, 12 bytes moved per element
   double read_gb_per_s = 0;       // a sum over 512 MiB, each thread 4 streams of its part: reads only
 };
@@ -31,6 +32,7 @@ struct MachinePeaks {
 double measure_int8_dot_gops(ThreadPool& pool, double seconds);
 double measure_int8_maddubs_gops(ThreadPool& pool, double seconds);
 double measure_fp32_fma_gflops(ThreadPool& pool, double seconds);
+double measure_bf16_dot_gflops(ThreadPool& pool, double seconds);
 double measure_triad_gb_per_s(ThreadPool& pool, int repeats);
 double measure_read_gb_per_s(ThreadPool& pool, int repeats);
 
