@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <vector>
 
 #include "engine/kernels/isa.h"
@@ -113,59 +114,17 @@ struct MatmulJob {
 };
 
 #if defined(HIRELM_HAVE_AVX2_KERNELS)
-// The activations a SIMD path multiplies `type` with: read directly (0 bytes), int8 blocks, or (AVX-512) bf16.
-enum class Form { kDirect, kInt8, kBf16 };
-
-Form form_of(Isa isa, DType type) {
-  switch (type) {
-    case DType::kQ8_0:
-    case DType::kQ4_0:
-    case DType::kQ4_K:
-    case DType::kQ6_K: return Form::kInt8;
-    case DType::kBF16: return isa == Isa::kAvx512 ? Form::kBf16 : Form::kDirect;
-    default: return Form::kDirect;
-  }
-}
-
-// The one preparation the outputs of a job share: `type` is an output type that needs it (the form's
-// representative), `consistent` is false when two outputs need different forms.
-struct PreparedForm {
-  Isa isa = Isa::kAvx2;
-  Form form = Form::kDirect;
-  DType type = DType::kF32;
-  bool consistent = true;
-
-  size_t bytes(int64_t cols, int64_t n_tokens) const {
-    if (form == Form::kDirect) return 0;
-#if defined(HIRELM_HAVE_AVX512_KERNELS)
-    if (isa == Isa::kAvx512) return detail::avx512_prepared_bytes(type, cols, n_tokens);
-#endif
-    return detail::avx2_prepared_bytes(type, cols, n_tokens);
-  }
-};
-
-PreparedForm prepared_form(Isa isa, std::span<const MatmulOutput> outputs) {
-  PreparedForm f;
-  f.isa = isa;
+// The activation form every output of a job is multiplied with (kF32 when none needs preparing), or nullopt
+// when two outputs need different ones.
+std::optional<ActivationForm> shared_form(Isa isa, std::span<const MatmulOutput> outputs) {
+  ActivationForm shared = ActivationForm::kF32;
   for (const MatmulOutput& o : outputs) {
-    const Form form = form_of(isa, o.w->type);
-    if (form == Form::kDirect) continue;
-    if (f.form != Form::kDirect && f.form != form) f.consistent = false;
-    f.form = form;
-    f.type = o.w->type;
+    const ActivationForm form = activation_form(isa, o.w->type);
+    if (form == ActivationForm::kF32) continue;
+    if (shared != ActivationForm::kF32 && shared != form) return std::nullopt;
+    shared = form;
   }
-  return f;
-}
-
-void prepare(Isa isa, DType type, const float* x, int64_t cols, int64_t begin, int64_t end, void* out) {
-#if defined(HIRELM_HAVE_AVX512_KERNELS)
-  if (isa == Isa::kAvx512) {
-    detail::avx512_prepare(type, x, cols, begin, end, out);
-    return;
-  }
-#endif
-  (void)isa;
-  detail::avx2_prepare(type, x, cols, begin, end, out);
+  return shared;
 }
 #endif
 
@@ -196,18 +155,17 @@ void run_job(MatmulJob& job, std::span<const MatmulOutput> outputs, ThreadPool& 
   // quantized type multiplies the same prepared form, so one preparation serves all the outputs.
   thread_local std::vector<uint8_t> scratch;
   if (job.isa != Isa::kGeneric) {
-    PreparedForm form = prepared_form(job.isa, outputs);
-    if (!form.consistent) {  // e.g. BF16 beside Q8_0 on AVX-512; the AVX2 path takes any mix
+    std::optional<ActivationForm> form = shared_form(job.isa, outputs);
+    if (!form) {  // BF16 beside quantized weights on AVX-512; the AVX2 path takes any mix
       job.isa = Isa::kAvx2;
-      form = prepared_form(job.isa, outputs);
+      form = shared_form(job.isa, outputs);
     }
-    const size_t bytes = form.bytes(cols, job.n_tokens);
+    const size_t bytes = detail::prepared_bytes(*form, cols, job.n_tokens);
     if (bytes > 0) {
       if (scratch.size() < bytes) scratch.resize(bytes);
       void* out = scratch.data();
       job.prepared = out;
-      const Isa isa = job.isa;
-      const DType type = form.type;
+      const ActivationForm f = *form;
       const float* x = job.x;
       if (n_threads > 1 && job.n_tokens >= 2 * n_threads) {
         const int64_t n_tokens = job.n_tokens;
@@ -215,10 +173,10 @@ void run_job(MatmulJob& job, std::span<const MatmulOutput> outputs, ThreadPool& 
           const int64_t per = (n_tokens + count - 1) / count;
           const int64_t begin = std::min(n_tokens, per * index);
           const int64_t end = std::min(n_tokens, begin + per);
-          if (begin < end) prepare(isa, type, x, cols, begin, end, out);
+          if (begin < end) detail::prepare_activations(f, x, cols, begin, end, out);
         });
       } else {
-        prepare(isa, type, x, cols, 0, job.n_tokens, out);
+        detail::prepare_activations(f, x, cols, 0, job.n_tokens, out);
       }
     }
   }
@@ -275,17 +233,48 @@ void matmul_silu_gate(const MatrixView& gate, const MatrixView& up, const float*
   matmul_silu_gate_with_isa(active_isa(), gate, up, x, gate_y, up_y, n_tokens, pool);
 }
 
-bool rounds_activations(Isa isa, DType weights) {
-  if (isa == Isa::kGeneric) return false;
+ActivationForm activation_form(Isa isa, DType weights) {
+  if (isa == Isa::kGeneric) return ActivationForm::kF32;
   switch (weights) {
     case DType::kQ8_0:
     case DType::kQ4_0:
     case DType::kQ4_K:
-    case DType::kQ6_K: return true;
-    case DType::kBF16: return isa == Isa::kAvx512;
-    default: return false;
+    case DType::kQ6_K: return ActivationForm::kInt8Blocks;
+    case DType::kBF16: return isa == Isa::kAvx512 ? ActivationForm::kBf16 : ActivationForm::kF32;
+    default: return ActivationForm::kF32;
   }
 }
+
+#if defined(HIRELM_HAVE_AVX2_KERNELS)
+namespace detail {
+
+size_t prepared_bytes(ActivationForm form, int64_t cols, int64_t n_tokens) {
+  const auto n = static_cast<size_t>(n_tokens);
+  switch (form) {
+    case ActivationForm::kInt8Blocks: return n * int8_act_row_bytes(cols);
+    case ActivationForm::kBf16: return n * static_cast<size_t>(cols) * sizeof(uint16_t);
+    case ActivationForm::kF32: break;
+  }
+  return 0;
+}
+
+void prepare_activations(ActivationForm form, const float* x, int64_t cols, int64_t token_begin, int64_t token_end,
+                         void* prepared) {
+  switch (form) {
+    case ActivationForm::kInt8Blocks:
+      avx2_quantize_activations(x, cols, token_begin, token_end, prepared);
+      return;
+    case ActivationForm::kBf16: {
+      auto* out = static_cast<uint16_t*>(prepared);
+      for (int64_t i = token_begin * cols; i < token_end * cols; ++i) out[i] = f32_to_bf16(x[i]);
+      return;
+    }
+    case ActivationForm::kF32: return;
+  }
+}
+
+}  // namespace detail
+#endif
 
 void matmul_reference(const MatrixView& w, const float* x, float* y, int64_t n_tokens) {
   check_view(w);

@@ -53,10 +53,13 @@ void matmul_silu_gate(const MatrixView& gate, const MatrixView& up, const float*
 void matmul_silu_gate_with_isa(Isa isa, const MatrixView& gate, const MatrixView& up, const float* x, float* gate_y,
                                float* up_y, int64_t n_tokens, ThreadPool& pool);
 
-// Whether the `isa` path rounds the activations before multiplying them with `weights`, as llama.cpp does: to
-// int8 blocks for the quantized types on the SIMD paths, to bf16 for BF16 weights on AVX-512. Otherwise the
-// f32 activations are multiplied as they are. (Tests widen their tolerances by this.)
-bool rounds_activations(Isa isa, DType weights);
+// The form in which the `isa` path multiplies activations with `weights`: f32 as they are, quantized to int8
+// blocks of 32 with a scale (quantized weights on the SIMD paths), or rounded to bf16 (BF16 weights on AVX-512);
+// the last two as llama.cpp does. Tests widen their tolerances by it, benchmarks pick the peak to compare with.
+enum class ActivationForm { kF32, kInt8Blocks, kBf16 };
+ActivationForm activation_form(Isa isa, DType weights);
+
+inline bool rounds_activations(Isa isa, DType weights) { return activation_form(isa, weights) != ActivationForm::kF32; }
 
 // The plain scalar reference for matmul: dequantize each row to f32 and accumulate in double.
 // Tests compare every optimized path against it.

@@ -29,6 +29,46 @@ struct Avx2Dot {
   }
 };
 
+inline int hsum_i32(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s);
+}
+
+// One token's activations quantized to int8 blocks of 32 (the ActRow layout of matmul_x86_tiles.h).
+void quantize_activations(const float* x, int8_t* q_out, uint8_t* abs_out, float* d_out, float* dsum_out,
+                          int64_t n_blocks) {
+  const __m256 sign_mask = _mm256_set1_ps(-0.0f);
+  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  for (int64_t b = 0; b < n_blocks; ++b) {
+    const float* in = x + 32 * b;
+    __m256 v[4];
+    for (int k = 0; k < 4; ++k) v[k] = _mm256_loadu_ps(in + 8 * k);
+    __m256 amax = _mm256_andnot_ps(sign_mask, v[0]);
+    for (int k = 1; k < 4; ++k) amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign_mask, v[k]));
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    const float max_abs = _mm_cvtss_f32(m);
+    const float d = max_abs / 127.0f;
+    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+    __m256i q[4];
+    for (int k = 0; k < 4; ++k) {
+      q[k] = _mm256_cvtps_epi32(
+          _mm256_round_ps(_mm256_mul_ps(v[k], id), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
+    const int sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
+    const __m256i q01 = _mm256_packs_epi32(q[0], q[1]);
+    const __m256i q23 = _mm256_packs_epi32(q[2], q[3]);
+    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(q01, q23), perm);
+    d_out[b] = d;
+    dsum_out[b] = d * static_cast<float>(sum);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q_out + 32 * b), bytes);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(abs_out + 32 * b), _mm256_abs_epi8(bytes));
+  }
+}
+
 constexpr int kFloatRows = 3;    // float: 3 rows x 4 tokens (12 accumulators, 3 weight vectors, 1 activation)
 constexpr int64_t kTokenBlock = 16;  // tokens whose activations stay in cache while a chunk of rows streams
 
@@ -189,13 +229,13 @@ void float_rows(const MatrixView& w, const float* x, float* y, int64_t n_tokens,
 
 }  // namespace
 
-size_t avx2_prepared_bytes(DType type, int64_t cols, int64_t n_tokens) {
-  if (!uses_int8_activations(type)) return 0;
-  return static_cast<size_t>(n_tokens) * act_row_bytes(cols);
-}
-
-void avx2_prepare(DType type, const float* x, int64_t cols, int64_t token_begin, int64_t token_end, void* prepared) {
-  if (uses_int8_activations(type)) prepare_int8_activations(x, cols, token_begin, token_end, prepared);
+void avx2_quantize_activations(const float* x, int64_t cols, int64_t token_begin, int64_t token_end, void* prepared) {
+  const int64_t n_blocks = cols / kQK8_0;
+  for (int64_t t = token_begin; t < token_end; ++t) {
+    auto* base = static_cast<uint8_t*>(prepared) + static_cast<size_t>(t) * int8_act_row_bytes(cols);
+    auto* d = reinterpret_cast<float*>(base + 2 * cols);
+    quantize_activations(x + t * cols, reinterpret_cast<int8_t*>(base), base + cols, d, d + n_blocks, n_blocks);
+  }
 }
 
 void matmul_rows_avx2(const MatrixView& w, const float* x, const void* prepared, float* y, int64_t n_tokens,

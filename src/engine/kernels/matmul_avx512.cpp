@@ -32,7 +32,6 @@
 
 #include "engine/kernels/matmul_paths.h"
 #include "engine/kernels/matmul_x86_tiles.h"
-#include "engine/kernels/quantize.h"
 
 namespace hirelm::kernels::detail {
 namespace {
@@ -55,11 +54,7 @@ inline __m512bh as_bf16(__m512i v) { return (__m512bh)v; }
 template <int NR, int NT>
 void dot_bf16(const uint16_t* const* w, int64_t cols, const uint16_t* const* a, float* out) {
   __m512 acc[NR][NT];
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm512_setzero_ps();
-  }
+  zero_tile(acc);
   const auto step = [&](int64_t c, auto load) HIRELM_ALWAYS_INLINE {
     __m512i wv[NR];
     HIRELM_UNROLL
@@ -81,11 +76,7 @@ void dot_bf16(const uint16_t* const* w, int64_t cols, const uint16_t* const* a, 
       return _mm512_load_si512(padded);
     });
   }
-  HIRELM_UNROLL
-  for (int r = 0; r < NR; ++r) {
-    HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum512(acc[r][t]);
-  }
+  store_tile_sums(acc, out, hsum512);
 }
 
 void bf16_rows(const MatrixView& w, const void* prepared, float* y, int64_t n_tokens, int64_t row_begin,
@@ -106,22 +97,6 @@ void bf16_rows(const MatrixView& w, const void* prepared, float* y, int64_t n_to
 #if defined(HIRELM_AVX512_EMULATED)
 namespace emulated {
 #endif
-
-size_t avx512_prepared_bytes(DType type, int64_t cols, int64_t n_tokens) {
-  if (type == DType::kBF16) return static_cast<size_t>(n_tokens) * static_cast<size_t>(cols) * sizeof(uint16_t);
-  if (!uses_int8_activations(type)) return 0;
-  return static_cast<size_t>(n_tokens) * act_row_bytes(cols);
-}
-
-void avx512_prepare(DType type, const float* x, int64_t cols, int64_t token_begin, int64_t token_end,
-                    void* prepared) {
-  if (type == DType::kBF16) {
-    auto* out = static_cast<uint16_t*>(prepared);
-    for (int64_t i = token_begin * cols; i < token_end * cols; ++i) out[i] = f32_to_bf16(x[i]);
-    return;
-  }
-  if (uses_int8_activations(type)) prepare_int8_activations(x, cols, token_begin, token_end, prepared);
-}
 
 void matmul_rows_avx512(const MatrixView& w, const float* x, const void* prepared, float* y, int64_t n_tokens,
                         int64_t row_begin, int64_t row_end) {

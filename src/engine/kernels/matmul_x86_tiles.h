@@ -33,14 +33,14 @@
 namespace hirelm::kernels::detail {
 namespace {
 
-
 using avx2::hsum;
 
 // One token's quantized activations in blocks of 32: value[32b + i] ~= d[b] * q[32b + i], abs_q = |q| (the
 // unsigned operand of maddubs, so the weights need no sign-trick absolute value per row), and
 // dsum[b] = d[b] * sum_i q[32b + i] (for the Q4_K mins and the Q4_0 offset). Structure of arrays, so that the
 // 8 scales and sums of 8 consecutive blocks load as one vector. In the prepared buffer a token occupies
-// act_row_bytes(cols): cols int8 values, cols uint8 magnitudes, then the n_blocks scales, then the n_blocks sums.
+// int8_act_row_bytes(cols) (matmul_paths.h): cols int8 values, cols uint8 magnitudes, then the n_blocks scales,
+// then the n_blocks sums.
 struct ActRow {
   const int8_t* q;
   const uint8_t* abs_q;
@@ -48,78 +48,17 @@ struct ActRow {
   const float* dsum;
 };
 
-size_t act_row_bytes(int64_t cols) {
-  return 2 * static_cast<size_t>(cols) + 2 * sizeof(float) * static_cast<size_t>(cols / kQK8_0);
-}
-
 ActRow act_row(const void* prepared, int64_t cols, int64_t token) {
-  const auto* base = static_cast<const uint8_t*>(prepared) + static_cast<size_t>(token) * act_row_bytes(cols);
+  const auto* base = static_cast<const uint8_t*>(prepared) + static_cast<size_t>(token) * int8_act_row_bytes(cols);
   const auto* d = reinterpret_cast<const float*>(base + 2 * cols);
   return {reinterpret_cast<const int8_t*>(base), base + cols, d, d + cols / kQK8_0};
 }
 
-// Tile sizes, chosen for 16 ymm registers: NR * NT accumulators plus the unpacked weights (NT up to
-// kTokenTile, matmul_paths.h).
-// (Dot::kQuantRows rows x 4 tokens for quantized weights: 2 with 16 ymm registers, 4 with AVX-512's 32.)
-constexpr int kDecodeRows = 4;   // a single token: 4 rows x 1 token
-
-bool uses_int8_activations(DType type) {
-  return type == DType::kQ8_0 || type == DType::kQ4_0 || type == DType::kQ4_K || type == DType::kQ6_K;
-}
-
-inline int hsum_i32(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
-  return _mm_cvtsi128_si32(s);
-}
+// Rows per tile: Dot::kQuantRows against 2..4 tokens (2 with 16 ymm registers, 4 with AVX-512's 32), and
+// kDecodeRows against a single token.
+constexpr int kDecodeRows = 4;
 
 inline float half_to_float(uint16_t h) { return _cvtsh_ss(h); }
-
-// ---- activation quantization -------------------------------------------------------------------------
-
-void quantize_activations(const float* x, int8_t* q_out, uint8_t* abs_out, float* d_out, float* dsum_out,
-                          int64_t n_blocks) {
-  const __m256 sign_mask = _mm256_set1_ps(-0.0f);
-  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-  for (int64_t b = 0; b < n_blocks; ++b) {
-    const float* in = x + 32 * b;
-    __m256 v[4];
-    for (int k = 0; k < 4; ++k) v[k] = _mm256_loadu_ps(in + 8 * k);
-    __m256 amax = _mm256_andnot_ps(sign_mask, v[0]);
-    for (int k = 1; k < 4; ++k) amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign_mask, v[k]));
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_max_ss(m, _mm_movehdup_ps(m));
-    const float max_abs = _mm_cvtss_f32(m);
-    const float d = max_abs / 127.0f;
-    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
-    __m256i q[4];
-    for (int k = 0; k < 4; ++k) {
-      q[k] = _mm256_cvtps_epi32(
-          _mm256_round_ps(_mm256_mul_ps(v[k], id), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    }
-    const int sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
-    const __m256i q01 = _mm256_packs_epi32(q[0], q[1]);
-    const __m256i q23 = _mm256_packs_epi32(q[2], q[3]);
-    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(q01, q23), perm);
-    d_out[b] = d;
-    dsum_out[b] = d * static_cast<float>(sum);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q_out + 32 * b), bytes);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(abs_out + 32 * b), _mm256_abs_epi8(bytes));
-  }
-}
-
-// Tokens [token_begin, token_end) of x (rows of `cols` values) quantized into the prepared buffer, one
-// act_row_bytes(cols) record per token.
-void prepare_int8_activations(const float* x, int64_t cols, int64_t token_begin, int64_t token_end, void* prepared) {
-  const int64_t n_blocks = cols / kQK8_0;
-  for (int64_t t = token_begin; t < token_end; ++t) {
-    auto* base = static_cast<uint8_t*>(prepared) + static_cast<size_t>(t) * act_row_bytes(cols);
-    auto* d = reinterpret_cast<float*>(base + 2 * cols);
-    quantize_activations(x + t * cols, reinterpret_cast<int8_t*>(base), base + cols, d, d + n_blocks, n_blocks);
-  }
-}
 
 // ---- quantized kernels: NR weight rows x NT tokens -----------------------------------------------------
 // w[r] points at row r's blocks, a[t] holds token t's activations; out[r * NT + t] receives the dot product.
@@ -134,22 +73,23 @@ inline __m256 load_block_values(const float* src, int nb) {
   return _mm256_load_ps(tmp);
 }
 
-// The NR x NT accumulators of a tile set to 0, and their horizontal sums stored as out[r * NT + t].
-template <int NR, int NT>
-HIRELM_ALWAYS_INLINE inline void zero_tile(__m256 (&acc)[NR][NT]) {
+// The NR x NT accumulators of a tile (any vector type) set to 0, and their horizontal sums (`sum`, AVX2's
+// hsum by default) stored as out[r * NT + t].
+template <class V, int NR, int NT>
+HIRELM_ALWAYS_INLINE inline void zero_tile(V (&acc)[NR][NT]) {
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
     HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) acc[r][t] = _mm256_setzero_ps();
+    for (int t = 0; t < NT; ++t) acc[r][t] = V{};
   }
 }
 
-template <int NR, int NT>
-HIRELM_ALWAYS_INLINE inline void store_tile_sums(const __m256 (&acc)[NR][NT], float* out) {
+template <class V, int NR, int NT, class Sum = float (*)(__m256)>
+HIRELM_ALWAYS_INLINE inline void store_tile_sums(const V (&acc)[NR][NT], float* out, Sum sum = hsum) {
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
     HIRELM_UNROLL
-    for (int t = 0; t < NT; ++t) out[r * NT + t] = hsum(acc[r][t]);
+    for (int t = 0; t < NT; ++t) out[r * NT + t] = sum(acc[r][t]);
   }
 }
 

@@ -19,22 +19,17 @@ namespace emu = detail::emulated;
 // y for every token and row of w on the emulated path, the rows split at `split` (two calls, as two chunks of
 // matmul.cpp would be: each has its own strided tiles and remainder rows).
 std::vector<float> emulated_matmul(const MatrixView& w, const std::vector<float>& x, int64_t n_tokens, int64_t split) {
-  std::vector<uint8_t> prepared(emu::avx512_prepared_bytes(w.type, w.cols, n_tokens));
+  const ActivationForm form = expected_activation_form(Isa::kAvx512, w.type);
+  std::vector<uint8_t> prepared(detail::prepared_bytes(form, w.cols, n_tokens));
   // Prepared in two token ranges, as the threads of matmul.cpp do.
   const int64_t half = n_tokens / 2;
-  emu::avx512_prepare(w.type, x.data(), w.cols, 0, half, prepared.data());
-  emu::avx512_prepare(w.type, x.data(), w.cols, half, n_tokens, prepared.data());
+  detail::prepare_activations(form, x.data(), w.cols, 0, half, prepared.data());
+  detail::prepare_activations(form, x.data(), w.cols, half, n_tokens, prepared.data());
   std::vector<float> y(static_cast<size_t>(n_tokens * w.rows), NAN);
   const void* p = prepared.empty() ? nullptr : prepared.data();
   emu::matmul_rows_avx512(w, x.data(), p, y.data(), n_tokens, 0, split);
   emu::matmul_rows_avx512(w, x.data(), p, y.data(), n_tokens, split, w.rows);
   return y;
-}
-
-ActivationRounding rounding_of(DType type) {
-  if (type == DType::kBF16) return ActivationRounding::kBf16;
-  if (type == DType::kF32 || type == DType::kF16) return ActivationRounding::kNone;
-  return ActivationRounding::kInt8Blocks;
 }
 
 // The emulation runs on the AVX2 build of SIMDe (and the AVX2 half of the path is native).
@@ -68,7 +63,7 @@ TEST_P(Avx512EmulatedTest, MatchesReference) {
       x[0] = 9.0f;
       const MatrixView w = make_matrix_view(type, w_bytes.data(), s.rows, s.cols);
       const std::vector<float> y = emulated_matmul(w, x, n_tokens, s.split);
-      expect_matches_reference(w, x.data(), y.data(), n_tokens, rounding_of(type), "avx512 (emulated)");
+      expect_matches_reference(w, x.data(), y.data(), n_tokens, expected_activation_form(Isa::kAvx512, type), "avx512 (emulated)");
       if (HasFatalFailure()) return;
     }
   }
@@ -82,7 +77,7 @@ TEST_P(Avx512EmulatedTest, RelativeRmsErrorIsSmall) {
   const MatrixView w = make_matrix_view(type, w_bytes.data(), rows, cols);
   const std::vector<float> y = emulated_matmul(w, x, n_tokens, 20);
   EXPECT_LE(relative_rms_error(w, x.data(), y.data(), n_tokens),
-            rounding_of(type) == ActivationRounding::kNone ? 1e-6 : 0.01)
+            expected_activation_form(Isa::kAvx512, type) == ActivationForm::kF32 ? 1e-6 : 0.01)
       << dtype_name(type);
 }
 
@@ -96,8 +91,8 @@ TEST_F(Avx512Emulated, QuantizedTypesEqualTheAvx2PathBitForBit) {
     const MatrixView w = make_matrix_view(type, w_bytes.data(), rows, cols);
     for (int64_t n_tokens : {1, 7}) {
       const std::vector<float> x = gaussian(static_cast<size_t>(n_tokens * cols), 42, 1.0f);
-      std::vector<uint8_t> prepared(detail::avx2_prepared_bytes(type, cols, n_tokens));
-      detail::avx2_prepare(type, x.data(), cols, 0, n_tokens, prepared.data());
+      std::vector<uint8_t> prepared(detail::prepared_bytes(ActivationForm::kInt8Blocks, cols, n_tokens));
+      detail::prepare_activations(ActivationForm::kInt8Blocks, x.data(), cols, 0, n_tokens, prepared.data());
       std::vector<float> expected(static_cast<size_t>(n_tokens * rows));
       detail::matmul_rows_avx2(w, x.data(), prepared.data(), expected.data(), n_tokens, 0, rows);
       EXPECT_EQ(emulated_matmul(w, x, n_tokens, rows), expected) << dtype_name(type) << " tokens=" << n_tokens;
@@ -105,15 +100,21 @@ TEST_F(Avx512Emulated, QuantizedTypesEqualTheAvx2PathBitForBit) {
   }
 }
 
+// Values 1 + c / 1024 lie between bf16 neighbours 1 + k / 128 (7 fraction bits): each rounds to the nearest,
+// the ties (c % 8 == 4) to the even k.
 TEST_F(Avx512Emulated, BF16ActivationsAreRoundedToNearestEven) {
   const int64_t cols = 64;
   std::vector<float> x(cols);
-  for (int64_t c = 0; c < cols; ++c) x[c] = 1.0f + static_cast<float>(c) * 0x1p-10f;  // between bf16 values
+  for (int64_t c = 0; c < cols; ++c) x[c] = 1.0f + static_cast<float>(c) * 0x1p-10f;
+  ASSERT_EQ(detail::prepared_bytes(ActivationForm::kBf16, cols, 1), cols * sizeof(uint16_t));
   std::vector<uint16_t> prepared(static_cast<size_t>(cols));
-  ASSERT_EQ(emu::avx512_prepared_bytes(DType::kBF16, cols, 1), cols * sizeof(uint16_t));
-  emu::avx512_prepare(DType::kBF16, x.data(), cols, 0, 1, prepared.data());
-  for (int64_t c = 0; c < cols; ++c) EXPECT_EQ(prepared[c], f32_to_bf16(x[c])) << c;
-  EXPECT_EQ(emu::avx512_prepared_bytes(DType::kF16, cols, 3), 0u);
+  detail::prepare_activations(ActivationForm::kBf16, x.data(), cols, 0, 1, prepared.data());
+  for (int64_t c = 0; c < cols; ++c) {
+    const int64_t below = c / 8, rest = c % 8;
+    const int64_t k = rest > 4 || (rest == 4 && below % 2 == 1) ? below + 1 : below;
+    EXPECT_EQ(prepared[c], 0x3F80 + k) << c;  // 0x3F80 is bf16 1.0
+  }
+  EXPECT_EQ(detail::prepared_bytes(ActivationForm::kF32, cols, 3), 0u);
 }
 
 std::string name(const ::testing::TestParamInfo<DType>& info) { return std::string(dtype_name(info.param)); }

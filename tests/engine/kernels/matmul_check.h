@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/kernels/isa.h"
 #include "engine/kernels/matmul.h"
 #include "engine/kernels/quantize.h"
 
@@ -24,9 +25,20 @@ inline std::vector<float> gaussian(size_t n, uint32_t seed, float stddev) {
   return v;
 }
 
-// How a path rounds the activations before multiplying: not at all (f32), to int8 blocks of 32 with a
-// scale of amax / 127, or to bf16.
-enum class ActivationRounding { kNone, kInt8Blocks, kBf16 };
+// The form each path is specified to multiply activations in (the tests' own statement, against which
+// activation_form() is checked): int8 blocks of 32 with a scale of amax / 127 for quantized weights on the SIMD
+// paths, bf16 for BF16 weights on AVX-512, f32 otherwise.
+inline ActivationForm expected_activation_form(Isa isa, DType type) {
+  if (isa == Isa::kGeneric) return ActivationForm::kF32;
+  switch (type) {
+    case DType::kQ8_0:
+    case DType::kQ4_0:
+    case DType::kQ4_K:
+    case DType::kQ6_K: return ActivationForm::kInt8Blocks;
+    case DType::kBF16: return isa == Isa::kAvx512 ? ActivationForm::kBf16 : ActivationForm::kF32;
+    default: return ActivationForm::kF32;
+  }
+}
 
 // `rows` rows of `type` quantized from N(0, 0.06) values.
 inline std::vector<uint8_t> random_weights(DType type, int64_t rows, int64_t cols, uint32_t seed) {
@@ -41,7 +53,7 @@ inline std::vector<uint8_t> random_weights(DType type, int64_t rows, int64_t col
 // output from the data: sum |w||x| scales f32 rounding; int8 activation blocks move each x by at most half
 // its block's step (amax/127/2); bf16 moves each x by at most 2^-8 |x|.
 inline void expect_matches_reference(const MatrixView& w, const float* x, const float* got, int64_t n_tokens,
-                                     ActivationRounding rounding, const std::string& what) {
+                                     ActivationForm form, const std::string& what) {
   std::vector<float> expected(static_cast<size_t>(n_tokens * w.rows));
   matmul_reference(w, x, expected.data(), n_tokens);
   std::vector<float> w_deq(static_cast<size_t>(w.cols));
@@ -61,8 +73,8 @@ inline void expect_matches_reference(const MatrixView& w, const float* x, const 
         }
       }
       double bound = 1e-5 * abs_dot + 1e-30;
-      if (rounding == ActivationRounding::kInt8Blocks) bound += int8_bound * 1.001;
-      if (rounding == ActivationRounding::kBf16) bound += abs_dot * std::ldexp(1.0, -8);
+      if (form == ActivationForm::kInt8Blocks) bound += int8_bound * 1.001;
+      if (form == ActivationForm::kBf16) bound += abs_dot * std::ldexp(1.0, -8);
       const size_t i = static_cast<size_t>(t * w.rows + r);
       ASSERT_LE(std::fabs(static_cast<double>(got[i]) - expected[i]), bound)
           << what << " " << dtype_name(w.type) << " rows=" << w.rows << " cols=" << w.cols << " tokens=" << n_tokens

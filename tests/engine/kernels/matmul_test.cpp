@@ -26,18 +26,6 @@ struct Shape {
   int64_t cols;
 };
 
-ActivationRounding activation_rounding(Isa isa, DType type) {
-  if (isa == Isa::kGeneric) return ActivationRounding::kNone;
-  switch (type) {
-    case DType::kQ8_0:
-    case DType::kQ4_0:
-    case DType::kQ4_K:
-    case DType::kQ6_K: return ActivationRounding::kInt8Blocks;
-    case DType::kBF16: return isa == Isa::kAvx512 ? ActivationRounding::kBf16 : ActivationRounding::kNone;
-    default: return ActivationRounding::kNone;
-  }
-}
-
 class MatmulTest : public ::testing::TestWithParam<std::tuple<Isa, DType>> {};
 
 TEST_P(MatmulTest, MatchesReference) {
@@ -65,7 +53,7 @@ TEST_P(MatmulTest, MatchesReference) {
         const MatrixView w = make_matrix_view(type, w_bytes.data(), shape.rows, shape.cols);
         std::vector<float> got(static_cast<size_t>(n_tokens * shape.rows), NAN);
         matmul_with_isa(isa, w, x.data(), got.data(), n_tokens, pool);
-        expect_matches_reference(w, x.data(), got.data(), n_tokens, activation_rounding(isa, type),
+        expect_matches_reference(w, x.data(), got.data(), n_tokens, expected_activation_form(isa, type),
                                  std::string(isa_name(isa)) + " threads=" + std::to_string(n_threads));
         if (::testing::Test::HasFatalFailure()) return;
       }
@@ -74,9 +62,9 @@ TEST_P(MatmulTest, MatchesReference) {
 }
 
 // The public answer (which model tests widen their tolerances by) agrees with the bounds these tests use.
-TEST_P(MatmulTest, RoundsActivationsSaysWhatThePathDoes) {
+TEST_P(MatmulTest, ActivationFormSaysWhatThePathDoes) {
   const auto [isa, type] = GetParam();
-  EXPECT_EQ(rounds_activations(isa, type), activation_rounding(isa, type) != ActivationRounding::kNone);
+  EXPECT_EQ(activation_form(isa, type), expected_activation_form(isa, type));
 }
 
 TEST_P(MatmulTest, RelativeRmsErrorIsSmall) {
@@ -89,7 +77,7 @@ TEST_P(MatmulTest, RelativeRmsErrorIsSmall) {
   ThreadPool pool(2);
   matmul_with_isa(isa, w, x.data(), got.data(), n_tokens, pool);
   EXPECT_LE(relative_rms_error(w, x.data(), got.data(), n_tokens),
-            activation_rounding(isa, type) == ActivationRounding::kNone ? 1e-6 : 0.01)
+            expected_activation_form(isa, type) == ActivationForm::kF32 ? 1e-6 : 0.01)
       << isa_name(isa) << " " << dtype_name(type);
 }
 
