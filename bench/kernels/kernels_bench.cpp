@@ -91,9 +91,12 @@ void bm_matmul(benchmark::State& state, DType type, int64_t rows, int64_t cols, 
   state.counters["weights_GB/s"] = benchmark::Counter(bytes * iters / 1e9, benchmark::Counter::kIsRate);
   state.counters["GOPS"] = benchmark::Counter(ops * iters / 1e9, benchmark::Counter::kIsRate);
   // The peak of the instruction the active path multiplies this type with.
-  const double compute_peak = !rounds_activations(active_isa(), type) ? peaks().fp32_fma_gflops
-                              : type == DType::kBF16                 ? peaks().bf16_dot_gflops
-                                                                     : peaks().int8_dot_gops;
+  double compute_peak = peaks().fp32_fma_gflops;
+  switch (activation_form(active_isa(), type)) {
+    case ActivationForm::kInt8Blocks: compute_peak = peaks().int8_dot_gops; break;
+    case ActivationForm::kBf16: compute_peak = peaks().bf16_dot_gflops; break;
+    case ActivationForm::kF32: break;
+  }
   const double per_call = seconds / std::max(iters, 1.0);
   if (compute_peak > 0) state.counters["of_compute"] = ops / 1e9 / compute_peak / per_call;
   const double bandwidth = peaks().read_gb_per_s;
@@ -106,19 +109,25 @@ void bm_matmul(benchmark::State& state, DType type, int64_t rows, int64_t cols, 
 
 // The machine's limits, as benchmarks of their own so that they appear in the same report (one iteration
 // each; the figure is the best of the repeated runs inside).
-void bm_machine(benchmark::State& state, int which) {
+struct MachineLimit {
+  const char* name;
+  const char* unit;
+  double (*measure)(ThreadPool&);
+};
+
+const MachineLimit kMachineLimits[] = {
+    {"machine/int8_dot", "GOPS", [](ThreadPool& p) { return bench::measure_int8_dot_gops(p, 0.1); }},
+    {"machine/int8_maddubs", "GOPS", [](ThreadPool& p) { return bench::measure_int8_maddubs_gops(p, 0.1); }},
+    {"machine/fp32_fma", "GOPS", [](ThreadPool& p) { return bench::measure_fp32_fma_gflops(p, 0.1); }},
+    {"machine/bf16_dot", "GOPS", [](ThreadPool& p) { return bench::measure_bf16_dot_gflops(p, 0.1); }},
+    {"machine/stream_triad", "GB/s", [](ThreadPool& p) { return bench::measure_triad_gb_per_s(p, 5); }},
+    {"machine/read_bandwidth", "GB/s", [](ThreadPool& p) { return bench::measure_read_gb_per_s(p, 5); }},
+};
+
+void bm_machine(benchmark::State& state, const MachineLimit& limit) {
   double value = 0;
-  for (auto _ : state) {
-    switch (which) {
-      case 0: value = bench::measure_int8_dot_gops(pool(), 0.1); break;
-      case 1: value = bench::measure_int8_maddubs_gops(pool(), 0.1); break;
-      case 2: value = bench::measure_fp32_fma_gflops(pool(), 0.1); break;
-      case 3: value = bench::measure_triad_gb_per_s(pool(), 5); break;
-      case 4: value = bench::measure_read_gb_per_s(pool(), 5); break;
-      default: value = bench::measure_bf16_dot_gflops(pool(), 0.1); break;
-    }
-  }
-  state.counters[which == 3 || which == 4 ? "GB/s" : "GOPS"] = value;
+  for (auto _ : state) value = limit.measure(pool());
+  state.counters[limit.unit] = value;
   state.SetLabel("threads=" + std::to_string(pool().size()));
 }
 
@@ -130,10 +139,8 @@ void register_all() {
   const Shape shapes[] = {{1536, 1536}, {256, 1536}, {8960, 1536}, {1536, 8960}, {151936, 1536}};
   const DType types[] = {DType::kF32, DType::kF16, DType::kBF16, DType::kQ8_0,
                          DType::kQ4_0, DType::kQ4_K, DType::kQ6_K};
-  const char* machine_names[] = {"machine/int8_dot",     "machine/int8_maddubs",   "machine/fp32_fma",
-                                 "machine/stream_triad", "machine/read_bandwidth", "machine/bf16_dot"};
-  for (int which = 0; which < 6; ++which) {
-    benchmark::RegisterBenchmark(machine_names[which], [which](benchmark::State& st) { bm_machine(st, which); })
+  for (const MachineLimit& limit : kMachineLimits) {
+    benchmark::RegisterBenchmark(limit.name, [&limit](benchmark::State& st) { bm_machine(st, limit); })
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
   }
