@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+cmake --build --preset fuzz --target hirelm_fuzzers
 mkdir -p build/fuzz/crashes
 shopt -s nullglob
 status=0
