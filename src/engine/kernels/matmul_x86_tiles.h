@@ -17,7 +17,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "engine/kernels/avx2_vector.h"
 #include "engine/kernels/block_formats.h"
@@ -240,18 +239,19 @@ void dot_q4_0(const BlockQ4_0* const* w, int64_t n_blocks, const ActRow* a, floa
   store_tile_sums(acc, out);
 }
 
-// The 8 six-bit scales (bytes 0..7) and mins (bytes 8..15) of a Q4_K block, unpacked 4 at a time with 32-bit
-// masks (same layout as unpack_scale_min_k4).
+// The 8 six-bit scales (bytes 0..7) and mins (bytes 8..15) of a Q4_K block, unpacked in vector registers
+// (same layout as unpack_scale_min_k4). With u0, u1, u2 the three 32-bit words of the 12 packed bytes:
+// scales 0..3 = u0 & 0x3F (per byte), mins 0..3 = u1 & 0x3F, and scales 4..7 / mins 4..7 take their low nibble
+// from u2 (low / high nibbles) and their top 2 bits from bits 6..7 of u0 / u1, which (u >> 2) & 0x30 moves to
+// bits 4..5. The 16-byte load reads the first 4 bytes of qs, which follow the scales in the block; the shifts
+// carry bits across bytes only into bits the masks clear.
 inline __m128i unpack_q4_k_scales(const uint8_t* packed) {
-  constexpr uint32_t kLow6 = 0x3F3F3F3Fu, kLow4 = 0x0F0F0F0Fu, kLow2 = 0x03030303u;
-  uint32_t u[4];
-  std::memcpy(u, packed, 12);
-  const uint32_t mins_hi = ((u[2] >> 4) & kLow4) | (((u[1] >> 6) & kLow2) << 4);  // mins 4..7
-  const uint32_t mins_lo = u[1] & kLow6;                                          // mins 0..3
-  const uint32_t scales_hi = (u[2] & kLow4) | (((u[0] >> 6) & kLow2) << 4);       // scales 4..7
-  const uint32_t scales_lo = u[0] & kLow6;                                        // scales 0..3
-  return _mm_setr_epi32(static_cast<int>(scales_lo), static_cast<int>(scales_hi), static_cast<int>(mins_lo),
-                        static_cast<int>(mins_hi));
+  const __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed));
+  const __m128i low = _mm_and_si128(_mm_srlv_epi32(_mm_shuffle_epi32(u, _MM_SHUFFLE(2, 1, 2, 0)), _mm_setr_epi32(0, 0, 0, 4)),
+                                    _mm_setr_epi32(0x3F3F3F3F, 0x0F0F0F0F, 0x3F3F3F3F, 0x0F0F0F0F));
+  const __m128i top = _mm_and_si128(_mm_srli_epi32(_mm_shuffle_epi32(u, _MM_SHUFFLE(1, 1, 0, 0)), 2),
+                                    _mm_setr_epi32(0, 0x30303030, 0, 0x30303030));
+  return _mm_or_si128(low, top);
 }
 
 // Q4_K: sum over sub-blocks j of d*sc[j] * da[j] * dot(q, a) - dmin*m[j] * dsum[j]. The unsigned nibbles go
