@@ -167,11 +167,37 @@ int64_t KvCache::attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, 
     seq.hashes.push_back(hash);
   }
   seq.length = static_cast<int64_t>(seq.blocks.size()) * bs;
+  copy_partial_block(seq, tokens.first(static_cast<size_t>(std::min<int64_t>(max_tokens, static_cast<int64_t>(tokens.size())))));
   counters_.queries += static_cast<int64_t>(tokens.size());
   counters_.hits += seq.length;
   const int64_t length = seq.length;
   sequences_.emplace(seq_id, std::move(seq));
   return length;
+}
+
+void KvCache::copy_partial_block(Sequence& seq, std::span<const int32_t> tokens) {
+  const int64_t bs = options_.block_size;
+  const auto next = tokens.subspan(static_cast<size_t>(std::min<int64_t>(seq.length, static_cast<int64_t>(tokens.size()))));
+  if (next.empty()) return;
+  const uint64_t parent = seq.hashes.empty() ? PrefixCache::kRootHash : seq.hashes.back();
+  int32_t source = -1;
+  const int64_t n = prefix_->longest_continuation(parent, next.first(std::min<size_t>(next.size(), static_cast<size_t>(bs))), &source);
+  if (n == 0) return;
+  // Held while a block is taken, so that the source is not the idle block take_block evicts.
+  if (refs_[static_cast<size_t>(source)]++ == 0) prefix_->make_busy(source);
+  if (n_free_blocks() == 0) {
+    release_block(source);
+    return;
+  }
+  const int32_t copy = take_block();
+  const size_t bytes = static_cast<size_t>(n) * row_bytes();
+  for (int64_t layer = 0; layer < options_.n_layers; ++layer) {
+    std::memcpy(slot(k_pool_, layer, copy, 0), slot(k_pool_, layer, source, 0), bytes);
+    std::memcpy(slot(v_pool_, layer, copy, 0), slot(v_pool_, layer, source, 0), bytes);
+  }
+  release_block(source);
+  seq.blocks.push_back(copy);
+  seq.length += n;
 }
 
 void KvCache::publish(int32_t seq_id, std::span<const int32_t> tokens) {
@@ -184,7 +210,7 @@ void KvCache::publish(int32_t seq_id, std::span<const int32_t> tokens) {
     auto block_tokens = tokens.subspan(static_cast<size_t>(i * bs), static_cast<size_t>(bs));
     const uint64_t parent = i == 0 ? PrefixCache::kRootHash : seq.hashes.back();
     const uint64_t hash = PrefixCache::block_hash(parent, block_tokens);
-    prefix_->insert(seq.blocks[static_cast<size_t>(i)], hash, block_tokens);  // false: a duplicate stays private
+    prefix_->insert(seq.blocks[static_cast<size_t>(i)], parent, hash, block_tokens);  // false: a duplicate stays private
     seq.hashes.push_back(hash);
   }
 }

@@ -95,9 +95,13 @@ class KvCache {
   // (rounded down to whole blocks). Touches nothing.
   int64_t cached_prefix(std::span<const int32_t> tokens, int64_t max_tokens) const;
   // Creates sequence `seq_id` (which must not exist) holding the cached blocks of the longest cached
-  // prefix of `tokens`, at most max_tokens long, and returns its length (a multiple of block_size; the
-  // attached blocks gain a reference). Counts tokens.size() queried and the result as hits. Callers
-  // pass max_tokens <= tokens.size() - 1 so the last token is always computed (its logits are needed).
+  // prefix of `tokens`, at most max_tokens long, and returns its length (the attached blocks gain a
+  // reference). Where the prompt goes on to diverge inside a cached block that continues that prefix (a
+  // shared job description that ends mid-block), the block's matching first tokens are copied into a fresh
+  // block of the sequence's own, so the length is token-exact rather than a multiple of block_size; the
+  // copy is private and becomes publishable once the sequence fills it. Counts tokens.size() queried and
+  // the result as hits. Callers pass max_tokens <= tokens.size() - 1 so the last token is always computed
+  // (its logits are needed).
   int64_t attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, int64_t max_tokens);
   // Publishes the sequence's full blocks within its first min(tokens.size(), length) positions that are
   // not yet published. `tokens` are the ids at positions 0, 1, ... whose keys and values the sequence
@@ -127,6 +131,10 @@ class KvCache {
   int32_t take_block();
   // Drops one reference; an unreferenced block becomes idle (if published) or free.
   void release_block(int32_t block);
+  struct Sequence;
+  // attach_prefix's last step: the keys and values of the longest start of `tokens` past seq.length that a
+  // cached block continuing seq's chain holds, copied into a new block of seq (nothing without a free block).
+  void copy_partial_block(Sequence& seq, std::span<const int32_t> tokens);
 
   KvCacheOptions options_;
   Pool k_pool_;  // [n_layers, n_blocks, block_size, row_elements]

@@ -38,14 +38,32 @@ int32_t PrefixCache::find(uint64_t hash, std::span<const int32_t> tokens) const 
   return std::equal(tokens.begin(), tokens.end(), held) ? it->second : -1;
 }
 
-bool PrefixCache::insert(int32_t block, uint64_t hash, std::span<const int32_t> tokens) {
+int64_t PrefixCache::longest_continuation(uint64_t parent, std::span<const int32_t> tokens, int32_t* block) const {
+  const auto n = std::min<size_t>(tokens.size(), static_cast<size_t>(block_size_));
+  int64_t best = 0;
+  *block = -1;
+  const auto [first, last] = by_parent_.equal_range(parent);
+  for (auto it = first; it != last; ++it) {
+    const int32_t* held = &tokens_[static_cast<size_t>(it->second * block_size_)];
+    const auto common = std::mismatch(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(n), held).first - tokens.begin();
+    if (common > best) {
+      best = common;
+      *block = it->second;
+    }
+  }
+  return best;
+}
+
+bool PrefixCache::insert(int32_t block, uint64_t parent, uint64_t hash, std::span<const int32_t> tokens) {
   HIRELM_CHECK(static_cast<int64_t>(tokens.size()) == block_size_);
   Entry& e = entries_[static_cast<size_t>(block)];
   if (e.indexed || by_hash_.count(hash) > 0) return false;
   e.indexed = true;
   e.hash = hash;
+  e.parent = parent;
   std::copy(tokens.begin(), tokens.end(), tokens_.begin() + block * block_size_);
   by_hash_.emplace(hash, block);
+  by_parent_.emplace(parent, block);
   return true;
 }
 
@@ -54,6 +72,13 @@ void PrefixCache::erase(int32_t block) {
   HIRELM_CHECK(!e.idle);
   if (!e.indexed) return;
   by_hash_.erase(e.hash);
+  const auto [first, last] = by_parent_.equal_range(e.parent);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == block) {
+      by_parent_.erase(it);
+      break;
+    }
+  }
   e.indexed = false;
 }
 

@@ -30,9 +30,15 @@ class PrefixCache {
   // The block registered under `hash` holding exactly `tokens`, or -1.
   int32_t find(uint64_t hash, std::span<const int32_t> tokens) const;
   bool contains(int32_t block) const { return entries_[static_cast<size_t>(block)].indexed; }
-  // Registers `block` as holding `tokens` (block_size ids) under `hash`. Returns false and changes nothing
-  // when `hash` is already registered (another block holds the same prefix) or the block already is.
-  bool insert(int32_t block, uint64_t hash, std::span<const int32_t> tokens);
+  // The length of the longest common start of `tokens` (at most block_size ids) and the token ids of an
+  // indexed block whose predecessor's chain hash is `parent`, with that block in *block; 0 when no block
+  // continues `parent`. This is how a prompt that diverges inside a block still reuses the keys and values
+  // of the block's first tokens (KvCache::attach_prefix copies them).
+  int64_t longest_continuation(uint64_t parent, std::span<const int32_t> tokens, int32_t* block) const;
+  // Registers `block` as holding `tokens` (block_size ids) under `hash`, the chain hash of `tokens` after
+  // `parent`. Returns false and changes nothing when `hash` is already registered (another block holds the
+  // same prefix) or the block already is.
+  bool insert(int32_t block, uint64_t parent, uint64_t hash, std::span<const int32_t> tokens);
   // Forgets `block` (it must not be idle).
   void erase(int32_t block);
 
@@ -51,12 +57,14 @@ class PrefixCache {
     bool indexed = false;
     bool idle = false;
     uint64_t hash = 0;
+    uint64_t parent = 0;
     std::list<int32_t>::iterator lru_pos;
   };
   int64_t block_size_;
   std::vector<Entry> entries_;          // [n_blocks]
   std::vector<int32_t> tokens_;         // [n_blocks, block_size]: the token ids of each indexed block
   std::unordered_map<uint64_t, int32_t> by_hash_;
+  std::unordered_multimap<uint64_t, int32_t> by_parent_;  // the indexed blocks that continue each chain
   std::list<int32_t> lru_;              // idle blocks, least recently used first
 };
 

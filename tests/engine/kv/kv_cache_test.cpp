@@ -131,12 +131,87 @@ TEST(KvCache, AttachSharesPublishedFullBlocks) {
   // Shared blocks count once in usage: 3 blocks of sequence 1, none new for sequence 2 yet.
   EXPECT_EQ(cache.n_used_blocks(), 3);
 
-  // The cap: max_tokens 7 allows only one whole block.
-  EXPECT_EQ(cache.attach_prefix(3, other, 7), 4);
+  // The cap: max_tokens 7 allows one whole block and 3 tokens copied from the next (a private block).
+  EXPECT_EQ(cache.attach_prefix(3, other, 7), 7);
+  ASSERT_EQ(cache.block_table(3).size(), 2u);
+  EXPECT_EQ(cache.block_table(3)[0], first[0]);
+  EXPECT_NE(cache.block_table(3)[1], first[1]);
   // A different first block shares nothing, even with the same later tokens.
   auto shifted = tokens;
   shifted[0] = 5;
   EXPECT_EQ(cache.cached_prefix(shifted, 9), 0);
+}
+
+// Position p's key row is {p, p + 0.5} and its value row {-p, p}, so copied rows can be told apart.
+void compute_distinct(KvCache& cache, int32_t seq, int64_t from, int64_t length) {
+  cache.resize(seq, length);
+  for (int64_t p = from; p < length; ++p) {
+    const float k[2] = {static_cast<float>(p), static_cast<float>(p) + 0.5f};
+    const float v[2] = {-static_cast<float>(p), static_cast<float>(p)};
+    cache.write(0, seq, p, k, v);
+  }
+}
+
+TEST(KvCache, APromptDivergingInsideACachedBlockCopiesItsMatchingStart) {
+  KvCache cache(options(16, true));
+  auto tokens = iota_tokens(10, 12);  // 3 full blocks
+  compute_distinct(cache, 1, 0, 12);
+  cache.publish(1, tokens);
+  const std::vector<int32_t> first = cache.block_table(1);
+
+  // Shares block 0 and the first 2 tokens of block 1 (positions 4 and 5), then diverges.
+  auto other = iota_tokens(10, 6);
+  for (int32_t t : {500, 501, 502, 503}) other.push_back(t);
+  EXPECT_EQ(cache.cached_prefix(other, 9), 4);  // whole blocks only
+  EXPECT_EQ(cache.attach_prefix(2, other, 9), 6);
+  EXPECT_EQ(cache.length(2), 6);
+  ASSERT_EQ(cache.block_table(2).size(), 2u);
+  EXPECT_EQ(cache.block_table(2)[0], first[0]);
+  const int32_t copy = cache.block_table(2)[1];
+  EXPECT_NE(copy, first[1]);
+  EXPECT_EQ(cache.block_refs(copy), 1);
+  EXPECT_EQ(cache.block_refs(first[1]), 1);  // only sequence 1 holds the source
+  EXPECT_EQ(cache.prefix_counters().hits, 6);
+  // The copied rows are the source's positions 4 and 5, keys and values.
+  const auto* k = static_cast<const float*>(cache.k_block(0, copy));
+  const auto* v = static_cast<const float*>(cache.v_block(0, copy));
+  EXPECT_EQ(std::vector<float>(k, k + 4), (std::vector<float>{4.0f, 4.5f, 5.0f, 5.5f}));
+  EXPECT_EQ(std::vector<float>(v, v + 4), (std::vector<float>{-4.0f, 4.0f, -5.0f, 5.0f}));
+  // The sequence goes on writing into its copy, and publishes it once full.
+  compute_distinct(cache, 2, 6, 10);
+  cache.publish(2, other);
+  EXPECT_EQ(cache.cached_prefix(other, 10), 8);
+
+  // A divergence inside the very first block copies from a block that starts a chain.
+  std::vector<int32_t> third = {10, 11, 900, 901, 902};
+  EXPECT_EQ(cache.attach_prefix(3, third, 4), 2);
+  // Nothing continues a prompt that differs from the first token.
+  EXPECT_EQ(cache.attach_prefix(4, std::vector<int32_t>{7, 8, 9}, 2), 0);
+  EXPECT_TRUE(cache.block_table(4).empty());
+}
+
+TEST(KvCache, ThePartialCopysSourceIsNeverTheBlockEvictedForIt) {
+  // Two blocks, both idle cached blocks of one released prefix: the copy would need the source itself.
+  KvCache cache(options(2, true));
+  auto a = iota_tokens(100, 8);
+  compute_distinct(cache, 1, 0, 8);
+  cache.publish(1, a);
+  cache.remove(1);
+  auto b = iota_tokens(100, 6);
+  b.push_back(7);
+  EXPECT_EQ(cache.attach_prefix(2, b, 6), 4);  // no free block for a copy: whole blocks only
+  EXPECT_EQ(cache.cached_prefix(a, 8), 8);     // and the source is still cached
+  cache.remove(2);
+
+  // With a third block free, the copy is made and the source stays cached (idle).
+  KvCache roomy(options(3, true));
+  compute_distinct(roomy, 1, 0, 8);
+  roomy.publish(1, a);
+  roomy.remove(1);
+  EXPECT_EQ(roomy.attach_prefix(2, b, 6), 6);
+  EXPECT_EQ(roomy.n_cached_blocks(), 1);  // block 0 is attached (busy); block 1 is idle again
+  EXPECT_EQ(roomy.cached_prefix(a, 8), 8);
+  EXPECT_EQ(roomy.n_free_blocks(), 1);  // the idle source, evictable
 }
 
 TEST(KvCache, ReleasedPublishedBlocksStayCachedUntilEvicted) {
@@ -213,9 +288,10 @@ TEST(KvCache, SharedAndPublishedBlocksAreNotWritable) {
   cache.publish(1, t);
   const float row[2] = {0, 0};
   EXPECT_DEATH(cache.write(0, 1, 3, row, row), "");
-  EXPECT_EQ(cache.attach_prefix(2, t, 7), 4);
-  cache.resize(2, 5);
-  cache.write(0, 2, 4, row, row);  // a fresh block of its own
+  EXPECT_EQ(cache.attach_prefix(2, t, 7), 7);  // block 0 shared, 3 tokens of block 1 copied
+  cache.resize(2, 8);
+  cache.write(0, 2, 4, row, row);  // the copy is a block of its own
+  cache.write(0, 2, 7, row, row);
   EXPECT_DEATH(cache.write(0, 2, 0, row, row), "");
 }
 

@@ -186,7 +186,9 @@ TEST_F(SchedulerA, SameSeedSameSampledOutputInABatch) {
 }
 
 TEST_F(SchedulerA, PrefixCacheHitsGiveTheSameLogits) {
-  // A 40-token shared prefix (2 full blocks of 16), then different tails.
+  // A 40-token shared prefix (2 full blocks of 16 and 8 tokens of a third), then different tails. The 8
+  // tokens inside the third block are reused too (copied out of the first request's block), and the
+  // logits must not change.
   const auto shared = prompt_tokens(3, 40);
   auto make = [&](int tail_seed, int64_t tail) {
     auto p = shared;
@@ -197,7 +199,7 @@ TEST_F(SchedulerA, PrefixCacheHitsGiveTheSameLogits) {
     return r;
   };
   std::vector<GenerationRequest> requests = {make(10, 5), make(11, 20), make(12, 1)};
-  requests.push_back(greedy(shared, 12));  // the whole prompt is cached: its last block is recomputed
+  requests.push_back(greedy(shared, 12));  // the whole prompt is cached: its last token is recomputed
   requests.back().top_logprobs = 0;
   std::vector<std::vector<float>> expected_logprobs;
   std::vector<GenerationResult> expected;
@@ -221,11 +223,11 @@ TEST_F(SchedulerA, PrefixCacheHitsGiveTheSameLogits) {
     cached.push_back(r.cached_tokens);
   }
   EXPECT_EQ(cached[0], 0);
-  EXPECT_EQ(cached[1], 32);
-  EXPECT_EQ(cached[2], 32);
-  EXPECT_EQ(cached[3], 32);  // 40 tokens: at most (40 - 1) rounded down to a block
+  EXPECT_EQ(cached[1], 40);
+  EXPECT_EQ(cached[2], 40);
+  EXPECT_EQ(cached[3], 39);  // a 40-token prompt: its last token is computed for its logits
   const auto st = wait_stats(scheduler, [](const SchedulerStats& s) { return s.requests_finished == 4; });
-  EXPECT_EQ(st.prefix_cache_hits, 96);
+  EXPECT_EQ(st.prefix_cache_hits, 119);
   EXPECT_EQ(st.prefix_cache_queries, 45 + 60 + 41 + 40);
 }
 
