@@ -152,6 +152,13 @@ void compute_distinct(KvCache& cache, int32_t seq, int64_t from, int64_t length)
   }
 }
 
+// Computes, publishes and releases sequence `seq` holding `tokens`: its full blocks stay cached, idle.
+void cache_and_release(KvCache& cache, int32_t seq, const std::vector<int32_t>& tokens) {
+  compute_distinct(cache, seq, 0, static_cast<int64_t>(tokens.size()));
+  cache.publish(seq, tokens);
+  cache.remove(seq);
+}
+
 TEST(KvCache, APromptDivergingInsideACachedBlockCopiesItsMatchingStart) {
   KvCache cache(options(16, true));
   auto tokens = iota_tokens(10, 12);  // 3 full blocks
@@ -194,9 +201,7 @@ TEST(KvCache, ThePartialCopysSourceIsNeverTheBlockEvictedForIt) {
   // Two blocks, both idle cached blocks of one released prefix: the copy would need the source itself.
   KvCache cache(options(2, true));
   auto a = iota_tokens(100, 8);
-  compute_distinct(cache, 1, 0, 8);
-  cache.publish(1, a);
-  cache.remove(1);
+  cache_and_release(cache, 1, a);
   auto b = iota_tokens(100, 6);
   b.push_back(7);
   EXPECT_EQ(cache.attach_prefix(2, b, 6), 4);  // no free block for a copy: whole blocks only
@@ -205,9 +210,7 @@ TEST(KvCache, ThePartialCopysSourceIsNeverTheBlockEvictedForIt) {
 
   // With a third block free, the copy is made and the source stays cached (idle).
   KvCache roomy(options(3, true));
-  compute_distinct(roomy, 1, 0, 8);
-  roomy.publish(1, a);
-  roomy.remove(1);
+  cache_and_release(roomy, 1, a);
   EXPECT_EQ(roomy.attach_prefix(2, b, 6), 6);
   EXPECT_EQ(roomy.n_cached_blocks(), 1);  // block 0 is attached (busy); block 1 is idle again
   EXPECT_EQ(roomy.cached_prefix(a, 8), 8);
@@ -217,9 +220,7 @@ TEST(KvCache, ThePartialCopysSourceIsNeverTheBlockEvictedForIt) {
 TEST(KvCache, ReleasedPublishedBlocksStayCachedUntilEvicted) {
   KvCache cache(options(4, true));
   auto a = iota_tokens(100, 8);
-  compute(cache, 1, 0, 8);
-  cache.publish(1, a);
-  cache.remove(1);
+  cache_and_release(cache, 1, a);
   EXPECT_EQ(cache.n_cached_blocks(), 2);
   EXPECT_EQ(cache.n_free_blocks(), 4);  // idle cached blocks are available
   EXPECT_EQ(cache.n_used_blocks(), 0);
