@@ -92,19 +92,19 @@ HIRELM_ALWAYS_INLINE inline void store_tile_sums(const V (&acc)[NR][NT], float* 
   }
 }
 
-// Software prefetch of the blocks [first, first + count) of every row of a tile, which the loop reaches a few
-// hundred bytes later. The Q6_K tile does so much work per cache line that the hardware prefetchers alone
-// kept too few of a decode tile's lines in flight: with these hints its mat-vec went from about 0.4 to 0.8 of
-// the read bandwidth (kernels_bench, 151936 x 1536). The lighter Q8_0, Q4_0 and Q4_K tiles measured the same
-// or slower with them, so they go without. Hints past the end of a row are harmless (prefetch never faults).
+// Software prefetch of block `index` of every row of a tile, which the loop reaches a few hundred bytes later.
+// The Q6_K tile does so much work per cache line that the hardware prefetchers alone kept too few of a decode
+// tile's lines in flight: with these hints its mat-vec went from about 0.4 to 0.8 of the read bandwidth
+// (kernels_bench, 151936 x 1536). The lighter Q8_0, Q4_0 and Q4_K tiles measured the same or slower with them,
+// so they go without. Hints past the end of a row are harmless (prefetch never faults).
 template <int NR, class Block>
-HIRELM_ALWAYS_INLINE inline void prefetch_blocks(const Block* const* w, int64_t first, int64_t count) {
-  constexpr int64_t kLine = 64;
+HIRELM_ALWAYS_INLINE inline void prefetch_block(const Block* const* w, int64_t index) {
+  constexpr size_t kLine = 64;
   HIRELM_UNROLL
   for (int r = 0; r < NR; ++r) {
-    const char* begin = reinterpret_cast<const char*>(w[r] + first);
-    const char* end = reinterpret_cast<const char*>(w[r] + first + count);
-    for (const char* p = begin; p < end; p += kLine) _mm_prefetch(p, _MM_HINT_T0);
+    const char* block = reinterpret_cast<const char*>(w[r] + index);
+    HIRELM_UNROLL
+    for (size_t offset = 0; offset < sizeof(Block); offset += kLine) _mm_prefetch(block + offset, _MM_HINT_T0);
   }
 }
 
@@ -339,7 +339,7 @@ void dot_q6_k(const BlockQ6_K* const* w, int64_t n_superblocks, const ActRow* a,
   zero_tile(acc);
   alignas(32) float factor[NR][NT][8];  // d_w * d_a for the superblock's 8 activation blocks
   for (int64_t sb = 0; sb < n_superblocks; ++sb) {
-    prefetch_blocks<NR>(w, sb + 3, 1);  // 630 bytes ahead
+    prefetch_block<NR>(w, sb + 3);  // 630 bytes ahead
     HIRELM_UNROLL
     for (int r = 0; r < NR; ++r) {
       const __m256 d = _mm256_set1_ps(half_to_float(w[r][sb].d));

@@ -154,7 +154,8 @@ int64_t KvCache::attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, 
   HIRELM_CHECK(!has_sequence(seq_id));
   if (!prefix_) return 0;
   const int64_t bs = options_.block_size;
-  const int64_t n_blocks = std::min<int64_t>(max_tokens, static_cast<int64_t>(tokens.size())) / bs;
+  const auto limit = static_cast<size_t>(std::min<int64_t>(max_tokens, static_cast<int64_t>(tokens.size())));
+  const auto n_blocks = static_cast<int64_t>(limit) / bs;
   Sequence seq;
   uint64_t hash = PrefixCache::kRootHash;
   for (int64_t i = 0; i < n_blocks; ++i) {
@@ -167,7 +168,7 @@ int64_t KvCache::attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, 
     seq.hashes.push_back(hash);
   }
   seq.length = static_cast<int64_t>(seq.blocks.size()) * bs;
-  copy_partial_block(seq, tokens.first(static_cast<size_t>(std::min<int64_t>(max_tokens, static_cast<int64_t>(tokens.size())))));
+  copy_partial_block(seq, tokens.first(limit));
   counters_.queries += static_cast<int64_t>(tokens.size());
   counters_.hits += seq.length;
   const int64_t length = seq.length;
@@ -176,12 +177,9 @@ int64_t KvCache::attach_prefix(int32_t seq_id, std::span<const int32_t> tokens, 
 }
 
 void KvCache::copy_partial_block(Sequence& seq, std::span<const int32_t> tokens) {
-  const int64_t bs = options_.block_size;
-  const auto next = tokens.subspan(static_cast<size_t>(std::min<int64_t>(seq.length, static_cast<int64_t>(tokens.size()))));
-  if (next.empty()) return;
   const uint64_t parent = seq.hashes.empty() ? PrefixCache::kRootHash : seq.hashes.back();
   int32_t source = -1;
-  const int64_t n = prefix_->longest_continuation(parent, next.first(std::min<size_t>(next.size(), static_cast<size_t>(bs))), &source);
+  const int64_t n = prefix_->longest_continuation(parent, tokens.subspan(static_cast<size_t>(seq.length)), &source);
   if (n == 0) return;
   // Held while a block is taken, so that the source is not the idle block take_block evicts.
   if (refs_[static_cast<size_t>(source)]++ == 0) prefix_->make_busy(source);

@@ -19,7 +19,7 @@ namespace emu = detail::emulated;
 // y for every token and row of w on the emulated path, the rows split at `split` (two calls, as two chunks of
 // matmul.cpp would be: each has its own strided tiles and remainder rows).
 std::vector<float> emulated_matmul(const MatrixView& w, const std::vector<float>& x, int64_t n_tokens, int64_t split) {
-  const ActivationForm form = expected_activation_form(Isa::kAvx512, w.type);
+  const ActivationForm form = activation_form(Isa::kAvx512, w.type);
   std::vector<uint8_t> prepared(detail::prepared_bytes(form, w.cols, n_tokens));
   // Prepared in two token ranges, as the threads of matmul.cpp do.
   const int64_t half = n_tokens / 2;
@@ -63,7 +63,7 @@ TEST_P(Avx512EmulatedTest, MatchesReference) {
       x[0] = 9.0f;
       const MatrixView w = make_matrix_view(type, w_bytes.data(), s.rows, s.cols);
       const std::vector<float> y = emulated_matmul(w, x, n_tokens, s.split);
-      expect_matches_reference(w, x.data(), y.data(), n_tokens, expected_activation_form(Isa::kAvx512, type), "avx512 (emulated)");
+      expect_matches_reference(w, x.data(), y.data(), n_tokens, activation_form(Isa::kAvx512, type), "avx512 (emulated)");
       if (HasFatalFailure()) return;
     }
   }
@@ -77,7 +77,7 @@ TEST_P(Avx512EmulatedTest, RelativeRmsErrorIsSmall) {
   const MatrixView w = make_matrix_view(type, w_bytes.data(), rows, cols);
   const std::vector<float> y = emulated_matmul(w, x, n_tokens, 20);
   EXPECT_LE(relative_rms_error(w, x.data(), y.data(), n_tokens),
-            expected_activation_form(Isa::kAvx512, type) == ActivationForm::kF32 ? 1e-6 : 0.01)
+            activation_form(Isa::kAvx512, type) == ActivationForm::kF32 ? 1e-6 : 0.01)
       << dtype_name(type);
 }
 

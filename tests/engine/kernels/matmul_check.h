@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/kernels/isa.h"
 #include "engine/kernels/matmul.h"
 #include "engine/kernels/quantize.h"
 
@@ -23,21 +22,6 @@ inline std::vector<float> gaussian(size_t n, uint32_t seed, float stddev) {
   std::vector<float> v(n);
   for (auto& x : v) x = dist(rng);
   return v;
-}
-
-// The form each path is specified to multiply activations in (the tests' own statement, against which
-// activation_form() is checked): int8 blocks of 32 with a scale of amax / 127 for quantized weights on the SIMD
-// paths, bf16 for BF16 weights on AVX-512, f32 otherwise.
-inline ActivationForm expected_activation_form(Isa isa, DType type) {
-  if (isa == Isa::kGeneric) return ActivationForm::kF32;
-  switch (type) {
-    case DType::kQ8_0:
-    case DType::kQ4_0:
-    case DType::kQ4_K:
-    case DType::kQ6_K: return ActivationForm::kInt8Blocks;
-    case DType::kBF16: return isa == Isa::kAvx512 ? ActivationForm::kBf16 : ActivationForm::kF32;
-    default: return ActivationForm::kF32;
-  }
 }
 
 // `rows` rows of `type` quantized from N(0, 0.06) values.
