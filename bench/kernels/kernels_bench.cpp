@@ -99,6 +99,11 @@ void bm_matmul(benchmark::State& state, DType type, int64_t rows, int64_t cols, 
   }
   const double per_call = seconds / std::max(iters, 1.0);
   if (compute_peak > 0) state.counters["of_compute"] = ops / 1e9 / compute_peak / per_call;
+  // Q8_0 on the AVX2 path: also as a fraction of its own block step on L1-resident data (machine/q8_0_step),
+  // which tells the time lost to memory and the tile's bookkeeping from the instruction sequence's own cost.
+  if (type == DType::kQ8_0 && active_isa() == Isa::kAvx2 && peaks().q8_0_step_gops > 0) {
+    state.counters["of_step"] = ops / 1e9 / peaks().q8_0_step_gops / per_call;
+  }
   const double bandwidth = peaks().read_gb_per_s;
   if (bandwidth > 0) state.counters["of_bandwidth"] = bytes / 1e9 / bandwidth / per_call;
   if (compute_peak > 0 && bandwidth > 0) {
@@ -118,6 +123,7 @@ struct MachineLimit {
 const MachineLimit kMachineLimits[] = {
     {"machine/int8_dot", "GOPS", [](ThreadPool& p) { return bench::measure_int8_dot_gops(p, 0.1); }},
     {"machine/int8_maddubs", "GOPS", [](ThreadPool& p) { return bench::measure_int8_maddubs_gops(p, 0.1); }},
+    {"machine/q8_0_step", "GOPS", [](ThreadPool& p) { return bench::measure_q8_0_step_gops(p, 0.1); }},
     {"machine/fp32_fma", "GOPS", [](ThreadPool& p) { return bench::measure_fp32_fma_gflops(p, 0.1); }},
     {"machine/bf16_dot", "GOPS", [](ThreadPool& p) { return bench::measure_bf16_dot_gflops(p, 0.1); }},
     {"machine/stream_triad", "GB/s", [](ThreadPool& p) { return bench::measure_triad_gb_per_s(p, 5); }},
@@ -167,9 +173,9 @@ int main(int argc, char** argv) {
   hirelm::kernels::register_all();
   const auto& p = hirelm::kernels::peaks();
   std::fprintf(stderr,
-               "machine (%d threads): int8 dot %.1f GOPS, int8 maddubs %.1f GOPS, fp32 FMA %.1f GFLOPS, "
-               "bf16 dot %.1f GFLOPS, STREAM triad %.1f GB/s, read %.1f GB/s\n",
-               hirelm::kernels::pool().size(), p.int8_dot_gops, p.int8_maddubs_gops, p.fp32_fma_gflops,
+               "machine (%d threads): int8 dot %.1f GOPS, int8 maddubs %.1f GOPS, Q8_0 block step %.1f GOPS, "
+               "fp32 FMA %.1f GFLOPS, bf16 dot %.1f GFLOPS, STREAM triad %.1f GB/s, read %.1f GB/s\n",
+               hirelm::kernels::pool().size(), p.int8_dot_gops, p.int8_maddubs_gops, p.q8_0_step_gops, p.fp32_fma_gflops,
                p.bf16_dot_gflops, p.triad_gb_per_s, p.read_gb_per_s);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -133,7 +133,69 @@ HIRELM_BF16_FN float bf16_loop(int64_t iterations) {
   s = _mm512_add_ps(s, _mm512_add_ps(acc8, acc9));
   return _mm512_cvtss_f32(s);
 }
+
+// The AVX2 Q8_0 tile's whole per-block step (matmul_x86_tiles.h, dot_q8_0), not just its multiplies: per
+// (row, token) pair of a 2-row x 4-token tile, sign(w, a), maddubs(|a|, .), madd with ones, conversion to
+// f32 and an fma with a scale broadcast from memory, over 48 blocks (1536 columns) held in L1. This is the
+// ceiling of the quantized tiles' design without VNNI: what they could reach if every weight and activation
+// came from L1 and nothing else ran. 8 accumulators, as in the tile.
+constexpr int kStepBlocks = 48;
+struct StepData {
+  alignas(64) int8_t w[2][32 * kStepBlocks];
+  alignas(64) int8_t a[4][32 * kStepBlocks];
+  alignas(64) uint8_t abs_a[4][32 * kStepBlocks];
+  alignas(64) float scale[8 * kStepBlocks];
+};
+
+StepData make_step_data() {
+  StepData d{};
+  uint32_t x = 12345;
+  auto next = [&x] { return x = x * 1664525u + 1013904223u; };
+  for (int i = 0; i < 32 * kStepBlocks; ++i) {
+    for (auto& row : d.w) row[i] = static_cast<int8_t>(static_cast<int>(next() >> 24) % 255 - 127);
+    for (int t = 0; t < 4; ++t) {
+      d.a[t][i] = static_cast<int8_t>(static_cast<int>(next() >> 24) % 255 - 127);
+      d.abs_a[t][i] = static_cast<uint8_t>(std::abs(d.a[t][i]));
+    }
+  }
+  for (auto& s : d.scale) s = 1e-3f;
+  return d;
+}
+
+HIRELM_AVX2_FN float q8_0_step_loop(int64_t iterations) {
+  static const StepData d = make_step_data();
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256 acc[2][4];
+  for (auto& row : acc) {
+    for (auto& v : row) v = _mm256_setzero_ps();
+  }
+  for (int64_t k = 0; k < iterations; ++k) {
+    for (int b = 0; b < kStepBlocks; ++b) {
+      const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(d.w[0] + 32 * b));
+      const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(d.w[1] + 32 * b));
+      const __m256i w[2] = {w0, w1};
+#pragma GCC unroll 4
+      for (int t = 0; t < 4; ++t) {
+        const __m256i aq = _mm256_load_si256(reinterpret_cast<const __m256i*>(d.a[t] + 32 * b));
+        const __m256i aa = _mm256_load_si256(reinterpret_cast<const __m256i*>(d.abs_a[t] + 32 * b));
+#pragma GCC unroll 2
+        for (int r = 0; r < 2; ++r) {
+          const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(aa, _mm256_sign_epi8(w[r], aq)), ones);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(&d.scale[8 * b + 4 * r + t]), _mm256_cvtepi32_ps(p),
+                                      acc[r][t]);
+        }
+      }
+    }
+  }
+  __m256 s = _mm256_setzero_ps();
+  for (auto& row : acc) {
+    for (auto& v : row) s = _mm256_add_ps(s, v);
+  }
+  return _mm256_cvtss_f32(s);
+}
 #else
+constexpr int kStepBlocks = 48;
+float q8_0_step_loop(int64_t) { return 0; }
 constexpr int kChains = 4;
 constexpr int kFmaChains = 10;
 template <bool kAccumulate>
@@ -204,6 +266,13 @@ double measure_int8_maddubs_gops(ThreadPool& pool, double seconds) {
   return best_rate(pool, seconds, 64.0 * kChains, [](int64_t n) { return int8_loop<false>(n); }) / 1e9;
 }
 
+double measure_q8_0_step_gops(ThreadPool& pool, double seconds) {
+  if (!have_avx2()) return 0;
+  // Per iteration kStepBlocks blocks x 8 (row, token) pairs of 32 int8 multiply-adds: 64 ops each.
+  return best_rate(pool, seconds, 64.0 * 8 * kStepBlocks, [](int64_t n) { return static_cast<int>(q8_0_step_loop(n)); }) /
+         1e9;
+}
+
 double measure_bf16_dot_gflops(ThreadPool& pool, double seconds) {
   if (!have(Isa::kAvx512)) return 0;
   // Per chain and iteration one vdpbf16ps of 32 bf16 pairs: 32 multiply-adds = 64 flops.
@@ -262,6 +331,7 @@ MachinePeaks measure_machine_peaks(ThreadPool& pool) {
   MachinePeaks p;
   p.int8_dot_gops = measure_int8_dot_gops(pool, 0.05);
   p.int8_maddubs_gops = measure_int8_maddubs_gops(pool, 0.05);
+  p.q8_0_step_gops = measure_q8_0_step_gops(pool, 0.05);
   p.fp32_fma_gflops = measure_fp32_fma_gflops(pool, 0.05);
   p.bf16_dot_gflops = measure_bf16_dot_gflops(pool, 0.05);
   p.triad_gb_per_s = measure_triad_gb_per_s(pool, 5);

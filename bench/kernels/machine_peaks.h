@@ -22,6 +22,8 @@ struct MachinePeaks {
   double int8_dot_gops = 0;       // usable int8 dot product: maddubs + madd + 32-bit add (AVX-512 VNNI CPUs:
                                   // vpdpbusd, what the AVX-512 path uses); 2 ops per int8 MAC
   double int8_maddubs_gops = 0;   // the bare multiply instruction (pairs to int16, no accumulation)
+  double q8_0_step_gops = 0;      // the AVX2 Q8_0 tile's whole block step on L1-resident data (sign, maddubs,
+                                  // madd, conversion, fma): the ceiling of the quantized tiles without VNNI
   double fp32_fma_gflops = 0;     // 2 flops per FMA lane
   double bf16_dot_gflops = 0;     // vdpbf16ps, what the AVX-512 path multiplies BF16 weights with (0 without it)
   double triad_gb_per_s = 0;      // a[i] = b[i] + s * c[i] over 3 x 64 MiB, 12 bytes moved per element
@@ -31,6 +33,7 @@ struct MachinePeaks {
 // Int8 and FMA peaks are 0 on a CPU without AVX2 + FMA (this benchmark has no other path).
 double measure_int8_dot_gops(ThreadPool& pool, double seconds);
 double measure_int8_maddubs_gops(ThreadPool& pool, double seconds);
+double measure_q8_0_step_gops(ThreadPool& pool, double seconds);
 double measure_fp32_fma_gflops(ThreadPool& pool, double seconds);
 double measure_bf16_dot_gflops(ThreadPool& pool, double seconds);
 double measure_triad_gb_per_s(ThreadPool& pool, int repeats);
