@@ -55,7 +55,7 @@ std::vector<OptionSpec> serve_specs() {
   specs.push_back({"max-num-batched-tokens", "", true, false,
                    "tokens in one forward pass at most; long prompts are prefilled in chunks (default 512)"});
   specs.push_back({"max-itl-ms", "", true, false,
-                   "while streams decode, keep each step near this many ms by shrinking prompt chunks (default 1500; 0 = off)"});
+                   "while streams decode, keep each step near this many ms by shrinking prompt chunks (default 1100; 0 = off)"});
   specs.push_back({"kv-cache-memory", "", true, false,
                    "KV cache pool size, e.g. 2GiB or 512MiB (default: max-num-seqs contexts, at most half the free RAM)"});
   specs.push_back({"no-prefix-caching", "", false, false, "do not share KV blocks of equal prompt prefixes"});
