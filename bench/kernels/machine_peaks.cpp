@@ -38,6 +38,9 @@ bool have(Isa isa) {
 
 bool have_avx2() { return have(Isa::kAvx2); }
 
+// Blocks of 32 columns per row in the Q8_0 block-step loop: 1,536 columns, the model's width.
+constexpr int kStepBlocks = 48;
+
 #if defined(HIRELM_BENCH_X86)
 
 // 4 independent chains, written out as separate variables (GCC keeps unrolled arrays on the stack, and with
@@ -139,7 +142,6 @@ HIRELM_BF16_FN float bf16_loop(int64_t iterations) {
 // f32 and an fma with a scale broadcast from memory, over 48 blocks (1536 columns) held in L1. This is the
 // ceiling of the quantized tiles' design without VNNI: what they could reach if every weight and activation
 // came from L1 and nothing else ran. 8 accumulators, as in the tile.
-constexpr int kStepBlocks = 48;
 struct StepData {
   alignas(64) int8_t w[2][32 * kStepBlocks];
   alignas(64) int8_t a[4][32 * kStepBlocks];
@@ -194,7 +196,6 @@ HIRELM_AVX2_FN float q8_0_step_loop(int64_t iterations) {
   return _mm256_cvtss_f32(s);
 }
 #else
-constexpr int kStepBlocks = 48;
 float q8_0_step_loop(int64_t) { return 0; }
 constexpr int kChains = 4;
 constexpr int kFmaChains = 10;

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include <unistd.h>
@@ -42,6 +43,9 @@ namespace hirelm::cli {
 namespace {
 
 std::vector<OptionSpec> serve_specs() {
+  // The scheduler's defaults, stated once in SchedulerOptions.
+  const engine::scheduler::SchedulerOptions defaults;
+  const auto default_of = [](auto value) { return " (default " + std::to_string(value); };
   std::vector<OptionSpec> specs = engine_option_specs();
   specs.push_back({"host", "", true, false, "address to listen on (default 0.0.0.0)"});
   specs.push_back({"port", "", true, false, "port (default 8000; 0 = any free port)"});
@@ -51,11 +55,13 @@ std::vector<OptionSpec> serve_specs() {
   specs.push_back({"served-model-name", "", true, false, "model id the API reports (default: --model)"});
   specs.push_back({"max-body", "", true, false, "largest request body in bytes (default 8388608)"});
   specs.push_back({"max-waiting", "", true, false, "requests that may queue before 429 (default 64)"});
-  specs.push_back({"max-num-seqs", "", true, false, "sequences batched together at most (default 16)"});
+  specs.push_back({"max-num-seqs", "", true, false, "sequences batched together at most" + default_of(defaults.max_num_seqs) + ")"});
   specs.push_back({"max-num-batched-tokens", "", true, false,
-                   "tokens in one forward pass at most; long prompts are prefilled in chunks (default 512)"});
+                   "tokens in one forward pass at most; long prompts are prefilled in chunks" +
+                       default_of(defaults.max_num_batched_tokens) + ")"});
   specs.push_back({"max-itl-ms", "", true, false,
-                   "while streams decode, keep each step near this many ms by shrinking prompt chunks (default 1100; 0 = off)"});
+                   "while streams decode, keep each step near this many ms by shrinking prompt chunks" +
+                       default_of(std::lround(defaults.max_itl_seconds * 1000)) + "; 0 = off)"});
   specs.push_back({"kv-cache-memory", "", true, false,
                    "KV cache pool size, e.g. 2GiB or 512MiB (default: max-num-seqs contexts, at most half the free RAM)"});
   specs.push_back({"no-prefix-caching", "", false, false, "do not share KV blocks of equal prompt prefixes"});

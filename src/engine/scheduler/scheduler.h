@@ -58,8 +58,8 @@ struct SchedulerOptions {
   bool prefix_caching = true;
   // While sequences decode, the step's tokens are capped to what fits in this many seconds at the measured
   // cost per token (at least kMinPrefillChunk prompt tokens, so prompts still advance); 0: no cap.
-  // The moving average aims the typical step at this; the machine's swings put the slowest 1 % of steps
-  // up to about 1.5x above it, so 1.1 s keeps the inter-token p99 under 2 s (docs/scheduler.md).
+  // The moving average aims the typical step at this; the machine's swings put the slowest steps 1.4-1.8x
+  // above it (measured at 1.5 s), so 1.1 s keeps the inter-token p99 under 2 s (docs/scheduler.md).
   double max_itl_seconds = 1.1;
   // Called on the scheduler thread after every step (may be empty).
   std::function<void(const StepInfo&)> on_step;
